@@ -1,0 +1,57 @@
+# Two commands for a fresh machine:
+#   make demo   set up everything, then render examples/ to out/
+#   make test   set up everything, then run the tests and the linters
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+# What WeasyPrint needs from the system (Debian/Ubuntu names). HarfBuzz's
+# subset library makes font subsetting about three times faster.
+SYSTEM_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 shared-mime-info
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test setup system-deps lint clean
+
+demo: setup
+	@mkdir -p out
+	@for f in examples/*.yaml; do \
+		$(BIN)/advocacy render "$$f" -o "out/$$(basename "$${f%.*}").pdf" --force || exit 1; \
+	done
+	@echo "Rendered: $$(ls out/*.pdf | tr '\n' ' ')"
+
+test: setup
+	$(BIN)/python -m pytest
+	$(MAKE) lint
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+setup: system-deps $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $@
+
+# Installs only what is missing; on systems without apt it says what to install.
+system-deps:
+	@missing=""; \
+	if command -v dpkg-query >/dev/null 2>&1; then \
+		for lib in $(SYSTEM_LIBS); do \
+			dpkg-query -W -f='$${Status}' "$$lib" 2>/dev/null | grep -q "ok installed" || missing="$$missing $$lib"; \
+		done; \
+		if [ -n "$$missing" ]; then \
+			echo "Installing system libraries:$$missing"; \
+			$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+		fi; \
+	elif [ "$$(uname)" = Darwin ]; then \
+		command -v brew >/dev/null && (brew list pango >/dev/null 2>&1 || brew install pango); \
+	else \
+		echo "Install Pango (1.44 or later) and HarfBuzz with your package manager; see README.md."; \
+	fi
+
+clean:
+	rm -rf $(VENV) out build dist .pytest_cache .mypy_cache .ruff_cache

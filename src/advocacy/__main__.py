@@ -1,0 +1,3 @@
+from advocacy.cli import cli
+
+cli()

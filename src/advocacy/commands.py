@@ -1,0 +1,49 @@
+"""What each command does, as plain functions; ``cli.py`` only parses and reports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from advocacy import document, output, pipeline
+from advocacy.errors import Problem
+from advocacy.model import load_patient
+
+WarningSink = Callable[[list[Problem], str], None]
+
+STDOUT = Path("-")
+
+
+def default_output(source: Path, fmt: str) -> Path:
+    return source.with_suffix(f".{fmt}")
+
+
+def render_file(
+    source: Path,
+    target: Path | None,
+    *,
+    fmt: str = "pdf",
+    force: bool = False,
+    on_warning: WarningSink | None = None,
+    **overrides: Any,
+) -> Path | None:
+    """Render one patient file; returns the path written, or None for standard output."""
+    target = target or default_output(source, fmt)
+    to_stdout = target == STDOUT
+    if not to_stdout:
+        # Refuse before doing any work, so a mistake costs nothing.
+        output.check_writable(target, force=force)
+    loaded = load_patient(source)
+    if on_warning and loaded.warnings:
+        on_warning(loaded.warnings, str(source))
+    options = document.options_for(loaded.data, **overrides)
+    if fmt == "html":
+        data = pipeline.render_html(loaded.data, options, standalone=True).encode()
+    else:
+        data = pipeline.render_pdf(loaded.data, options)
+    if to_stdout:
+        output.write_stdout(data)
+        return None
+    output.write_atomic(target, data, force=force)
+    return target

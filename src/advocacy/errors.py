@@ -1,0 +1,60 @@
+"""Errors meant for people: each message names the file, row or field and the fix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class AdvocacyError(Exception):
+    """Base class for every error the tool reports without a traceback."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or worth a warning) in a patient file.
+
+    ``path`` is the dotted field path (``trial.first_dose_mcg``), ``message``
+    says what is wrong and ``fix`` says what to do about it.
+    """
+
+    path: str
+    message: str
+    fix: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.path}: {self.message}" if self.path else self.message
+        return f"{text} {self.fix}".strip() if self.fix else text
+
+
+class InvalidPatientError(AdvocacyError):
+    """The patient file could not be read or has invalid values."""
+
+    exit_code = 2
+
+    def __init__(self, source: str, problems: list[Problem]) -> None:
+        self.source = source
+        self.problems = problems
+        count = len(problems)
+        noun = "problem" if count == 1 else "problems"
+        lines = [f"{source}: {count} {noun}:"]
+        lines += [f"  - {p}" for p in problems]
+        super().__init__("\n".join(lines))
+
+
+class OutputExistsError(AdvocacyError):
+    """Refuse to replace a file the user did not ask us to replace."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"{path} already exists; use --force to replace it.")
+
+
+class RenderError(AdvocacyError):
+    """WeasyPrint or a template reported a problem; no output was written."""
+
+
+class UnsupportedCharactersError(AdvocacyError):
+    """Patient text uses characters the bundled fonts cannot show (with --strict)."""
+
+    exit_code = 2

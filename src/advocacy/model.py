@@ -1,0 +1,419 @@
+"""The patient file: one schema, loaded from YAML 1.2, TOML or JSON, validated once.
+
+``load_patient(path)`` returns a frozen :class:`PatientFile` plus a list of
+warnings, or raises :class:`InvalidPatientError` listing *every* problem with
+its field path and fix. Nothing here knows about Click, Jinja or WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from advocacy.errors import InvalidPatientError, Problem
+from advocacy.validation import problems_from_validation_error
+
+# Screening doses the label and consensus describe: 25 (very small patients,
+# people who rely on spasticity) up to the label's highest test bolus, 100.
+MIN_DOSE_MCG = 5
+MAX_DOSE_MCG = 100
+DEFAULT_FIRST_DOSE_MCG = 50
+# Above the oral label's usual maximum: accepted, but worth a second look.
+ORAL_BACLOFEN_WARN_MG = 80
+# Beyond this an oral dose is not plausible in mg/day; it is probably a typo.
+ORAL_BACLOFEN_MAX_MG = 300
+
+Language = Literal["en-US", "en-GB"]
+Paper = Literal["a4", "letter"]
+
+_DOSE_TEXT = re.compile(
+    r"^\s*(?P<number>\d+(?:[.,]\d+)?)\s*(?P<unit>[a-zA-Zµμ]*)\s*$",
+)
+_MICROGRAM_UNITS = {"", "mcg", "microgram", "micrograms", "µg", "μg", "ug"}
+_MILLIGRAM_UNITS = {"mg", "milligram", "milligrams"}
+
+
+def _today(info: ValidationInfo) -> dt.date:
+    context = info.context or {}
+    today = context.get("today")
+    if isinstance(today, dt.date):
+        return today
+    return dt.datetime.now().astimezone().date()
+
+
+def _warn(info: ValidationInfo, path: str, message: str, fix: str = "") -> None:
+    context = info.context or {}
+    warnings = context.get("warnings")
+    if isinstance(warnings, list):
+        warnings.append(Problem(path, message, fix))
+
+
+def _parse_dose(value: Any) -> Any:
+    """Turn a dose into whole micrograms, refusing anything that looks like milligrams.
+
+    A bare number is micrograms. ``0.05`` (0.05 mg is 50 micrograms) and
+    ``"50 mg"`` are refused: a thousandfold error is the worst a letter could carry.
+    """
+    if isinstance(value, bool):
+        raise PydanticCustomError("dose_type", "must be a whole number of micrograms, like 50.")
+    unit = ""
+    number: float
+    if isinstance(value, str):
+        match = _DOSE_TEXT.match(value)
+        if not match:
+            raise PydanticCustomError(
+                "dose_type",
+                "{value!r} is not a dose; write whole micrograms, like 50.",
+                {"value": value},
+            )
+        number = float(match["number"].replace(",", "."))
+        unit = match["unit"].lower()
+        if unit in _MILLIGRAM_UNITS:
+            raise PydanticCustomError(
+                "dose_milligrams",
+                "{value} is in milligrams, but doses here are in micrograms"
+                " (1 mg = 1000 micrograms); write the number of micrograms, like 50.",
+                {"value": repr(value)},
+            )
+        if unit not in _MICROGRAM_UNITS:
+            raise PydanticCustomError(
+                "dose_type",
+                "unknown unit {unit!r}; doses are whole micrograms, like 50.",
+                {"unit": unit},
+            )
+    elif isinstance(value, int | float):
+        number = float(value)
+    else:
+        return value
+    if 0 < number < 1:
+        raise PydanticCustomError(
+            "dose_milligrams",
+            "{value} looks like milligrams, but doses here are in micrograms"
+            " ({value} mg would be {mcg} micrograms); write whole micrograms, like 50.",
+            {"value": f"{number:g}", "mcg": f"{number * 1000:g}"},
+        )
+    if number != int(number):
+        raise PydanticCustomError(
+            "dose_whole",
+            "{value} is not a whole number; doses are whole micrograms, like 25 or 50.",
+            {"value": value},
+        )
+    return int(number)
+
+
+Dose = Annotated[int, BeforeValidator(_parse_dose)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+def _list_of_text(value: Any) -> Any:
+    """Accept a single string where a list is expected (a one-item list)."""
+    if isinstance(value, str):
+        return [value]
+    return value
+
+
+TextList = Annotated[tuple[Text, ...], BeforeValidator(_list_of_text)]
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class PatientDetails(Section):
+    name: Text = Field(description="Full name as the clinic has it on record.")
+    preferred_name: Text | None = Field(None, description="What you like to be called.")
+    date_of_birth: dt.date = Field(description="Date of birth, written YYYY-MM-DD.")
+    diagnosis: Text = Field(description="For example: hereditary spastic paraplegia (SPG4).")
+    hospital_number: Text | None = Field(None, description="NHS, MRN or clinic number.")
+    phone: Text | None = None
+    email: Text | None = None
+    address: Text | None = None
+
+    @field_validator("date_of_birth")
+    @classmethod
+    def _born_in_the_past(cls, value: dt.date, info: ValidationInfo) -> dt.date:
+        if value >= _today(info):
+            raise PydanticCustomError(
+                "date_not_past",
+                "{value} is not in the past; write the date of birth as YYYY-MM-DD.",
+                {"value": value.isoformat()},
+            )
+        if value.year < 1900:
+            raise PydanticCustomError(
+                "date_too_old",
+                "{value} is before 1900; check the year.",
+                {"value": value.isoformat()},
+            )
+        return value
+
+
+class Mobility(Section):
+    summary: Text | None = Field(None, description="How you get about, in your own words.")
+    aids: TextList = Field((), description="Walking aids, splints, wheelchair.")
+    relies_on_leg_tone_to_stand: bool = Field(
+        True, description="Whether some leg stiffness helps you stand or walk."
+    )
+
+
+class Medication(Section):
+    oral_baclofen_mg_per_day: float | None = Field(
+        None, gt=0, description="Total oral baclofen per day, in milligrams."
+    )
+    side_effects: TextList = Field((), description="Side effects of oral baclofen.")
+    other: TextList = Field((), description="Other medicines, with doses.")
+    allergies: TextList = ()
+
+    @field_validator("oral_baclofen_mg_per_day")
+    @classmethod
+    def _plausible_oral_dose(cls, value: float | None, info: ValidationInfo) -> float | None:
+        if value is None:
+            return value
+        if value > ORAL_BACLOFEN_MAX_MG:
+            raise PydanticCustomError(
+                "oral_dose_implausible",
+                "{value} mg a day is far above any oral baclofen dose; this field is the"
+                " total in milligrams per day (for example 60).",
+                {"value": f"{value:g}"},
+            )
+        if value > ORAL_BACLOFEN_WARN_MG:
+            _warn(
+                info,
+                "medication.oral_baclofen_mg_per_day",
+                f"{value:g} mg a day is above the label's usual maximum of"
+                f" {ORAL_BACLOFEN_WARN_MG} mg a day.",
+                "Check the figure; it is kept as written.",
+            )
+        return value
+
+
+class Appointment(Section):
+    clinic: Text | None = Field(None, description="The clinic or service the letter is for.")
+    clinician: Text | None = Field(None, description="The consultant or nurse, if known.")
+    date: dt.date | None = Field(None, description="Appointment date, YYYY-MM-DD.")
+    time: Text | None = Field(None, description="Appointment time, as written on the letter.")
+    address: Text | None = None
+
+    @field_validator("date")
+    @classmethod
+    def _future_or_warn(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        if value is not None and value < _today(info):
+            _warn(
+                info,
+                "appointment.date",
+                f"{value.isoformat()} is in the past.",
+                "Update it if this is for a new appointment.",
+            )
+        return value
+
+
+class Trial(Section):
+    first_dose_mcg: Dose = Field(
+        DEFAULT_FIRST_DOSE_MCG,
+        ge=MIN_DOSE_MCG,
+        le=MAX_DOSE_MCG,
+        description="First screening dose in whole micrograms (the label's standard is 50).",
+    )
+    reduced_dose_mcg: Dose | None = Field(
+        None,
+        ge=MIN_DOSE_MCG,
+        le=MAX_DOSE_MCG,
+        description="Dose to retry at if the first overshoots; default half the first dose.",
+    )
+
+    @model_validator(mode="after")
+    def _reduced_below_first(self) -> Trial:
+        if self.reduced_dose_mcg is None:
+            half = self.first_dose_mcg // 2
+            if half < MIN_DOSE_MCG:
+                raise PydanticCustomError(
+                    "reduced_default_too_low",
+                    "half of the first dose is below {minimum} micrograms; set"
+                    " trial.reduced_dose_mcg yourself or raise trial.first_dose_mcg.",
+                    {"minimum": MIN_DOSE_MCG},
+                )
+            # Frozen model: the default is derived once, here, and kept.
+            object.__setattr__(self, "reduced_dose_mcg", half)
+        elif self.reduced_dose_mcg >= self.first_dose_mcg:
+            raise PydanticCustomError(
+                "reduced_not_lower",
+                "the reduced dose ({reduced} micrograms) must be lower than the first dose"
+                " ({first} micrograms); usually it is half, for example {half}.",
+                {
+                    "reduced": self.reduced_dose_mcg,
+                    "first": self.first_dose_mcg,
+                    "half": self.first_dose_mcg // 2,
+                },
+            )
+        return self
+
+    @property
+    def reduced(self) -> int:
+        # Always set by the validator above; the property spares callers a None check.
+        assert self.reduced_dose_mcg is not None  # noqa: S101
+        return self.reduced_dose_mcg
+
+
+class EmergencyContact(Section):
+    name: Text
+    phone: Text
+    relationship: Text | None = None
+
+
+class PreparedWith(Section):
+    name: Text | None = Field(None, description="A carer, friend or advocate who helped.")
+    organisation: Text | None = Field(None, description="A support group, if any.")
+
+
+class DocumentSettings(Section):
+    language: Language = Field(
+        "en-US", description="en-US (mcg, Letter) or en-GB (micrograms, A4)."
+    )
+    paper: Paper | None = Field(None, description="a4 or letter; default follows the language.")
+    large_print: bool = Field(False, description="Body text at least 16 pt.")
+    date: dt.date | None = Field(None, description="Date the document is prepared; default today.")
+
+
+class PatientFile(Section):
+    """Everything the document needs, validated."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": "advocacy patient file",
+        },
+    )
+
+    patient: PatientDetails
+    mobility: Mobility = Field(default_factory=Mobility)
+    medication: Medication = Field(default_factory=Medication)
+    goals: TextList = Field((), description="What you hope the trial shows, in your own words.")
+    statement: Text | None = Field(None, description="Anything you want the team to read.")
+    questions: TextList = Field((), description="Questions for the team.")
+    appointment: Appointment = Field(default_factory=Appointment)
+    trial: Trial = Field(default_factory=Trial)
+    emergency_contact: EmergencyContact | None = None
+    prepared_with: PreparedWith | None = None
+    document: DocumentSettings = Field(default_factory=DocumentSettings)
+
+
+@dataclass(frozen=True)
+class LoadedPatient:
+    """A validated patient file and the warnings found while reading it."""
+
+    data: PatientFile
+    source: str
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def validate_patient(raw: Any, source: str, *, today: dt.date | None = None) -> LoadedPatient:
+    """Validate already-parsed data (a mapping) and return the model with warnings."""
+    if not isinstance(raw, Mapping):
+        raise InvalidPatientError(
+            source,
+            [
+                Problem(
+                    "",
+                    "the file is empty or is not a set of fields.",
+                    "Start from `advocacy init`.",
+                )
+            ],
+        )
+    warnings: list[Problem] = []
+    context: dict[str, Any] = {"warnings": warnings}
+    if today is not None:
+        context["today"] = today
+    try:
+        data = PatientFile.model_validate(dict(raw), context=context)
+    except ValidationError as exc:
+        raise InvalidPatientError(
+            source, problems_from_validation_error(exc, PatientFile)
+        ) from None
+    return LoadedPatient(data=data, source=source, warnings=warnings)
+
+
+def parse_text(text: str, suffix: str, source: str) -> Any:
+    """Parse a patient file's text by its extension; syntax errors name the line."""
+    suffix = suffix.lower()
+    try:
+        if suffix in {".yaml", ".yml"}:
+            return _load_yaml(text)
+        if suffix == ".toml":
+            return _toml_loads(text)
+        if suffix == ".json":
+            return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _syntax(source, f"line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except Exception as exc:  # ruamel and tomllib raise many kinds; all mean bad syntax
+        detail = " ".join(str(exc).split())
+        raise _syntax(source, detail) from None
+    raise InvalidPatientError(
+        source,
+        [
+            Problem(
+                "",
+                f"unknown file type {suffix or '(none)'!r}.",
+                "Use a .yaml, .yml, .toml or .json file.",
+            )
+        ],
+    )
+
+
+def load_patient(path: str | Path, *, today: dt.date | None = None) -> LoadedPatient:
+    """Read, parse and validate a patient file."""
+    path = Path(path)
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InvalidPatientError(source, [Problem("", "file not found.")]) from None
+    except UnicodeDecodeError:
+        raise InvalidPatientError(
+            source, [Problem("", "the file is not UTF-8 text.", "Save it as UTF-8.")]
+        ) from None
+    except OSError as exc:
+        raise InvalidPatientError(source, [Problem("", exc.strerror or str(exc))]) from None
+    return validate_patient(parse_text(text, path.suffix, source), source, today=today)
+
+
+def _syntax(source: str, detail: str) -> InvalidPatientError:
+    return InvalidPatientError(
+        source, [Problem("", f"the file could not be read: {detail}", "Fix the syntax there.")]
+    )
+
+
+def _load_yaml(text: str) -> Any:
+    # YAML 1.2 on purpose: PyYAML's 1.1 reads 050 as 40 and NO as False.
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.version = (1, 2)
+    return yaml.load(text)
+
+
+def _toml_loads(text: str) -> Any:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # Python 3.10
+        import tomli as tomllib
+    return tomllib.loads(text)

@@ -1,0 +1,160 @@
+"""Turn pydantic's validation errors into plain words with a field path and a fix.
+
+pydantic's own messages ("Input should be a valid date or datetime, input is
+too short") are written for programmers; the people filling in a patient file
+need to know which field, what is wrong with it and what to write instead.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from advocacy.errors import Problem
+
+_DATE_FIX = "Write it as YYYY-MM-DD, for example 1972-03-14."
+
+
+def format_path(loc: tuple[int | str, ...]) -> str:
+    """``("goals", 2)`` -> ``goals[3]``: list items are counted from 1, as people count."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part + 1}]"
+        else:
+            path += f".{part}" if path else part
+    return path
+
+
+def problems_from_validation_error(exc: ValidationError, root: type[BaseModel]) -> list[Problem]:
+    problems = []
+    for error in exc.errors(include_url=False):
+        problems.append(_problem(error, root))
+    return problems
+
+
+def _problem(error: ErrorDetails, root: type[BaseModel]) -> Problem:
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    path = format_path(loc)
+
+    if kind == "extra_forbidden":
+        return _unknown_field(loc, root)
+    if kind.startswith("reduced_"):
+        # Raised by the Trial model as a whole; it is about this one field.
+        return Problem(format_path((*loc, "reduced_dose_mcg")), error["msg"])
+    if kind == "missing":
+        description = _description(loc, root)
+        fix = f"Add it ({description})." if description else "Add it."
+        return Problem(path, "is required but missing.", fix)
+    if kind in {
+        "date_type",
+        "date_parsing",
+        "date_from_datetime_parsing",
+        "date_from_datetime_inexact",
+    }:
+        return Problem(path, f"{_show(value)} is not a date.", _DATE_FIX)
+    if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
+        return _out_of_range(path, kind, ctx, value)
+    if kind in {"int_parsing", "int_type", "int_from_float", "float_parsing", "float_type"}:
+        return Problem(path, f"{_show(value)} is not a number.", "Write digits only, like 50.")
+    if kind in {"bool_type", "bool_parsing"}:
+        return Problem(path, f"{_show(value)} is not yes or no.", "Write true or false.")
+    if kind == "literal_error":
+        expected = ctx.get("expected", "")
+        return Problem(path, f"{_show(value)} is not allowed.", f"Use one of: {expected}.")
+    if kind in {"string_too_short"}:
+        return Problem(path, "is empty.", "Fill it in, or remove the line if it is optional.")
+    if kind in {"string_type"}:
+        return Problem(path, f"{_show(value)} should be text.", "Put it in quotes.")
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        return Problem(
+            path or "(top level)",
+            "should be a section with named fields, not a single value.",
+            "Indent its fields under it, as in the file `advocacy init` writes.",
+        )
+    if kind in {"tuple_type", "list_type"}:
+        return Problem(
+            path, "should be a list.", "Write one item per line, each starting with '- '."
+        )
+    # Our own PydanticCustomError messages are already written for people.
+    return Problem(path, error["msg"])
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    return str(value)
+
+
+def _out_of_range(path: str, kind: str, ctx: dict[str, Any], value: Any) -> Problem:
+    limit = next(iter(ctx.values()), None)
+    words = {
+        "greater_than_equal": "at least",
+        "less_than_equal": "at most",
+        "greater_than": "more than",
+        "less_than": "less than",
+    }[kind]
+    unit = ""
+    fix = ""
+    if path.endswith("_mcg"):
+        unit = " micrograms"
+        fix = "Screening doses are 5 to 100 micrograms (the label's standard first dose is 50)."
+    elif path.endswith("_mg_per_day"):
+        unit = " mg a day"
+    return Problem(
+        path, f"{_show(value)}{unit} is out of range: it must be {words} {limit}{unit}.", fix
+    )
+
+
+def _unknown_field(loc: tuple[int | str, ...], root: type[BaseModel]) -> Problem:
+    *parent, key = loc
+    model = _model_at(tuple(parent), root)
+    allowed = list(model.model_fields) if model else []
+    close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+    if close:
+        fix = f"Did you mean '{close[0]}'?"
+    elif allowed:
+        fix = "Allowed here: " + ", ".join(allowed) + "."
+    else:
+        fix = "Remove it."
+    return Problem(format_path(loc), "unknown field.", fix)
+
+
+def _model_at(loc: tuple[int | str, ...], root: type[BaseModel]) -> type[BaseModel] | None:
+    model: type[BaseModel] | None = root
+    for part in loc:
+        if model is None:
+            return None
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(part)
+        model = _find_model(info.annotation) if info else None
+    return model
+
+
+def _find_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin in {typing.Union, types.UnionType, typing.Annotated, tuple, list}:
+        for arg in typing.get_args(annotation):
+            found = _find_model(arg)
+            if found:
+                return found
+    return None
+
+
+def _description(loc: tuple[int | str, ...], root: type[BaseModel]) -> str:
+    *parent, key = loc
+    model = _model_at(tuple(parent), root)
+    if model is None or not isinstance(key, str) or key not in model.model_fields:
+        return ""
+    return (model.model_fields[key].description or "").rstrip(".")

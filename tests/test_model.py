@@ -1,0 +1,130 @@
+"""The patient file: every bad input gets its field path, a plain message and exit code 2."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from advocacy.errors import InvalidPatientError
+from advocacy.model import load_patient, validate_patient
+from tests.conftest import PATIENTS
+
+TODAY = dt.date(2026, 11, 24)
+
+BAD = [
+    # (fixture, field path, words the message must contain)
+    ("missing-dob.yaml", "patient.date_of_birth", "required"),
+    ("typo-date-of-brith.yaml", "patient.date_of_brith", "did you mean 'date_of_birth'"),
+    ("dose-looks-like-mg.yaml", "trial.first_dose_mcg", "micrograms"),
+    ("dose-in-mg-text.yaml", "trial.first_dose_mcg", "micrograms"),
+    ("reduced-not-lower.yaml", "trial.reduced_dose_mcg", "lower than the first dose"),
+    ("dose-too-high.yaml", "trial.first_dose_mcg", "at most 100"),
+    ("dose-not-whole.yaml", "trial.reduced_dose_mcg", "whole"),
+    ("dob-in-future.yaml", "patient.date_of_birth", "not in the past"),
+    ("dob-not-a-date.yaml", "patient.date_of_birth", "YYYY-MM-DD"),
+    ("unknown-section.yaml", "medications", "did you mean 'medication'"),
+    ("bad-language.yaml", "document.language", "en-US"),
+    ("syntax-error.yaml", "", "could not be read"),
+]
+
+
+@pytest.mark.parametrize(("name", "path", "words"), BAD, ids=[b[0] for b in BAD])
+def test_bad_file_names_field_and_fix(name: str, path: str, words: str) -> None:
+    with pytest.raises(InvalidPatientError) as info:
+        load_patient(PATIENTS / name, today=TODAY)
+    message = str(info.value)
+    assert str(PATIENTS / name) in message
+    problem_lines = message.splitlines()[1:]
+    line = next(line for line in problem_lines if words.lower() in line.lower())
+    if path:
+        assert line.strip().startswith(f"- {path}:"), message
+    assert info.value.exit_code == 2
+    assert "Input should" not in message  # pydantic's wording never reaches people
+
+
+def test_all_errors_reported_at_once() -> None:
+    raw = {
+        "patient": {"name": "", "date_of_brith": "1980-01-01", "diagnosis": "HSP"},
+        "trial": {"first_dose_mcg": 0.05},
+    }
+    with pytest.raises(InvalidPatientError) as info:
+        validate_patient(raw, "inline", today=TODAY)
+    paths = {p.path for p in info.value.problems}
+    assert paths == {
+        "patient.name",
+        "patient.date_of_birth",
+        "patient.date_of_brith",
+        "trial.first_dose_mcg",
+    }
+
+
+GOOD = [
+    ("valid-minimal.yaml", 50, 25),
+    ("valid.toml", 40, 20),
+    ("valid.json", 50, 25),
+    ("yaml12-octal.yaml", 50, 25),
+]
+
+
+@pytest.mark.parametrize(("name", "first", "reduced"), GOOD, ids=[g[0] for g in GOOD])
+def test_good_files(name: str, first: int, reduced: int) -> None:
+    loaded = load_patient(PATIENTS / name, today=TODAY)
+    assert loaded.data.trial.first_dose_mcg == first
+    assert loaded.data.trial.reduced == reduced
+    assert loaded.warnings == []
+
+
+def test_yaml_is_read_as_yaml_1_2() -> None:
+    loaded = load_patient(PATIENTS / "yaml12-octal.yaml", today=TODAY)
+    assert loaded.data.patient.name == "NO"
+    assert loaded.data.trial.first_dose_mcg == 50
+
+
+def test_warnings_do_not_stop_loading() -> None:
+    loaded = load_patient(PATIENTS / "oral-dose-high.yaml", today=TODAY)
+    paths = [w.path for w in loaded.warnings]
+    assert paths == ["medication.oral_baclofen_mg_per_day", "appointment.date"]
+    assert loaded.data.medication.oral_baclofen_mg_per_day == 100
+
+
+@pytest.mark.parametrize(("first", "expected"), [(50, 25), (40, 20), (45, 22), (100, 50), (10, 5)])
+def test_reduced_dose_defaults_to_half_rounded_down(first: int, expected: int) -> None:
+    raw = {
+        "patient": {"name": "A", "date_of_birth": "1980-01-01", "diagnosis": "HSP"},
+        "trial": {"first_dose_mcg": first},
+    }
+    assert validate_patient(raw, "x", today=TODAY).data.trial.reduced == expected
+
+
+@pytest.mark.parametrize("value", [0.05, "0.05", "50 mg", "0.025 mg", 0.5])
+def test_milligram_looking_doses_refused(value: object) -> None:
+    raw = {
+        "patient": {"name": "A", "date_of_birth": "1980-01-01", "diagnosis": "HSP"},
+        "trial": {"first_dose_mcg": value},
+    }
+    with pytest.raises(InvalidPatientError) as info:
+        validate_patient(raw, "x", today=TODAY)
+    (problem,) = info.value.problems
+    assert problem.path == "trial.first_dose_mcg"
+    assert "micrograms" in problem.message
+
+
+@pytest.mark.parametrize("value", [50, 50.0, "50", "50 mcg", "50 micrograms"])
+def test_microgram_doses_accepted(value: object) -> None:
+    raw = {
+        "patient": {"name": "A", "date_of_birth": "1980-01-01", "diagnosis": "HSP"},
+        "trial": {"first_dose_mcg": value},
+    }
+    assert validate_patient(raw, "x", today=TODAY).data.trial.first_dose_mcg == 50
+
+
+def test_schema_lists_fixed_field_paths() -> None:
+    from advocacy.model import PatientFile
+
+    schema = PatientFile.model_json_schema()
+    defs = schema["$defs"]
+    assert {"name", "date_of_birth", "diagnosis"} <= set(defs["PatientDetails"]["required"])
+    assert {"first_dose_mcg", "reduced_dose_mcg"} <= set(defs["Trial"]["properties"])
+    assert {"clinic", "date"} <= set(defs["Appointment"]["properties"])
+    assert defs["PatientDetails"]["additionalProperties"] is False
