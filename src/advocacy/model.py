@@ -282,6 +282,18 @@ class PreparedWith(Section):
     organisation: Text | None = Field(None, description="A support group, if any.")
 
 
+class Organisation(Section):
+    """A support group's branding, shown on every document it produces."""
+
+    name: Text = Field(description="The group's name, as it should appear on the letter.")
+    logo: Path | None = Field(
+        None, description="A local PNG or SVG file; relative paths are from this file."
+    )
+    website: Text | None = None
+    phone: Text | None = None
+    message: Text | None = Field(None, description="One line, e.g. 'Supporting people with HSP'.")
+
+
 class DocumentSettings(Section):
     language: Language = Field(
         "en-US", description="en-US (mcg, Letter) or en-GB (micrograms, A4)."
@@ -314,6 +326,7 @@ class PatientFile(Section):
     trial: Trial = Field(default_factory=Trial)
     emergency_contact: EmergencyContact | None = None
     prepared_with: PreparedWith | None = None
+    organisation: Organisation | None = None
     document: DocumentSettings = Field(default_factory=DocumentSettings)
 
 
