@@ -159,13 +159,20 @@ def check(file: Path) -> None:
     help="PDF to print, or HTML to inspect.",
 )
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option(
+    "--strict", is_flag=True, help="Fail if the text has characters the bundled fonts cannot print."
+)
 @render_options
 @reports_errors
-def render(file: Path, output: Path | None, fmt: str, force: bool, **options: Any) -> None:
+def render(
+    file: Path, output: Path | None, fmt: str, force: bool, strict: bool, **options: Any
+) -> None:
     """Render FILE to a PDF (or HTML) ready to print."""
     from advocacy import commands
 
-    written = commands.render_file(file, output, fmt=fmt, force=force, on_warning=warn, **options)
+    written = commands.render_file(
+        file, output, fmt=fmt, force=force, strict=strict, on_warning=warn, **options
+    )
     if written is not None:
         click.echo(f"Wrote {written}", err=True)
 

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from advocacy import document, output, pipeline
-from advocacy.errors import Problem
+from advocacy import document, fontcheck, output, pipeline
+from advocacy.errors import Problem, UnsupportedCharactersError
 from advocacy.model import load_patient
 
 WarningSink = Callable[[list[Problem], str], None]
@@ -19,12 +19,23 @@ def default_output(source: Path, fmt: str) -> Path:
     return source.with_suffix(f".{fmt}")
 
 
+def check_characters(data: Any, source: str, *, strict: bool) -> list[Problem]:
+    """Characters the bundled fonts cannot show: warnings, or an error with ``strict``."""
+    problems = fontcheck.unsupported_characters(data)
+    if problems and strict:
+        lines = [f"{source}: characters the bundled fonts cannot print (--strict):"]
+        lines += [f"  - {p}" for p in problems]
+        raise UnsupportedCharactersError("\n".join(lines))
+    return problems
+
+
 def render_file(
     source: Path,
     target: Path | None,
     *,
     fmt: str = "pdf",
     force: bool = False,
+    strict: bool = False,
     on_warning: WarningSink | None = None,
     **overrides: Any,
 ) -> Path | None:
@@ -35,8 +46,9 @@ def render_file(
         # Refuse before doing any work, so a mistake costs nothing.
         output.check_writable(target, force=force)
     loaded = load_patient(source)
-    if on_warning and loaded.warnings:
-        on_warning(loaded.warnings, str(source))
+    warnings = loaded.warnings + check_characters(loaded.data, str(source), strict=strict)
+    if on_warning and warnings:
+        on_warning(warnings, str(source))
     options = document.options_for(loaded.data, **overrides)
     if fmt == "html":
         data = pipeline.render_html(loaded.data, options, standalone=True).encode()

@@ -30,6 +30,8 @@ def write_atomic(path: Path, data: bytes, *, force: bool) -> None:
         raise AdvocacyError(msg)
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)
     try:
+        # mkstemp makes the file private (0600); give it the permissions any new file gets.
+        os.chmod(temp_name, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -42,6 +44,12 @@ def write_atomic(path: Path, data: bytes, *, force: bool) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_stdout(data: bytes) -> None:

@@ -170,6 +170,9 @@ def _check_log(collector: _Collector) -> None:
 def _import_weasyprint() -> Any:
     # Must happen before WeasyPrint's first import, which initialises Fontconfig.
     os.environ["FONTCONFIG_FILE"] = str(resources.fonts_dir() / _FONTCONFIG_FILE)
+    # fontTools stamps the current time into fonts it subsets (when HarfBuzz's
+    # subsetter is missing); a fixed epoch keeps the same input giving the same bytes.
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
     import weasyprint
 
     return weasyprint
@@ -209,7 +212,8 @@ class Renderer:
 
     def stylesheets(self, options: RenderOptions) -> list[CSS]:
         names = options.stylesheet_names()
-        if names not in self._stylesheets:
+        key = (*names, options.page_css())
+        if key not in self._stylesheets:
             css = self._weasyprint.CSS
             sheets = []
             for name in names:
@@ -231,8 +235,8 @@ class Renderer:
                     font_config=self.font_config,
                 )
             )
-            self._stylesheets[names] = sheets
-        return self._stylesheets[names]
+            self._stylesheets[key] = sheets
+        return self._stylesheets[key]
 
     def document(self, html: str, options: RenderOptions) -> Any:
         """Lay out ``html`` (not yet written); raises RenderError on missing assets."""
