@@ -154,8 +154,9 @@ def test_same_input_same_bytes_across_processes(tmp_path: Path) -> None:
     digests = set()
     for name in ("a.pdf", "b.pdf"):
         out = tmp_path / name
-        subprocess.run([str(advocacy), "render", str(example), "-o", str(out)], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [str(advocacy), "render", str(example), "-o", str(out)], check=True, capture_output=True
+        )
         digests.add(hashlib.sha256(out.read_bytes()).hexdigest())
     assert len(digests) == 1
 
@@ -166,8 +167,8 @@ def _named(name: str) -> PatientFile:
 
 
 @pytest.mark.parametrize(
-    "name", ["Γεώργιος Παπαδόπουλος", "Иван Петрович Сидоров", "Nguyễn Thị Minh Khai",
-             "Zoë Ødegård-Núñez"]
+    "name",
+    ["Γεώργιος Παπαδόπουλος", "Иван Петрович Сидоров", "Nguyễn Thị Minh Khai", "Zoë Ødegård-Núñez"],
 )
 def test_non_latin_names_render(name: str) -> None:
     data = pipeline.render_pdf(_named(name))
