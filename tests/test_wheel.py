@@ -30,7 +30,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     names = zipfile.ZipFile(wheel).namelist()
     assert "advocacy/templates/base.html" in names
     assert "advocacy/styles/print.css" in names
-    assert any(n.startswith("advocacy/styles/fonts/") and n.endswith(".woff2") for n in names)
+    assert any(n.startswith("advocacy/styles/fonts/") and n.endswith(".ttf") for n in names)
     env_dir = base / "venv"
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"

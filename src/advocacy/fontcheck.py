@@ -26,7 +26,7 @@ def covered_codepoints() -> frozenset[int]:
     from fontTools.ttLib import TTFont
 
     covered: set[int] = set()
-    for path in sorted(resources.fonts_dir().glob("*.woff2")):
+    for path in sorted(resources.fonts_dir().glob("*.ttf")):
         with TTFont(str(path), lazy=True) as font:
             covered.update(font.getBestCmap() or {})
     return frozenset(covered)
