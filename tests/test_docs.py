@@ -1,0 +1,39 @@
+"""The README cannot drift from the tool: its commands, exit codes and transcripts are checked."""
+
+from __future__ import annotations
+
+import re
+
+from click.testing import CliRunner
+
+from advocacy.cli import cli
+from tests.conftest import PATIENTS, ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_lists_every_command() -> None:
+    for name in cli.commands:
+        assert f"`advocacy {name}" in README, name
+
+
+def test_readme_gives_the_two_setup_commands_and_exit_codes() -> None:
+    assert "$ make demo" in README
+    assert "$ make test" in README
+    for code in ("`0` success", "`1` failure", "`2` usage error or invalid patient data"):
+        assert code in README
+
+
+def test_readme_error_transcript_matches_the_tool(runner: CliRunner) -> None:
+    block = README.split("$ advocacy check mistakes.yaml\n", 1)[1].split("```", 1)[0]
+    expected = [line for line in block.splitlines() if line.strip()]
+    result = runner.invoke(cli, ["check", str(PATIENTS / "mistakes.yaml")])
+    assert result.exit_code == 2
+    actual = result.stderr.replace(str(PATIENTS / "mistakes.yaml"), "mistakes.yaml")
+    for line in expected:
+        assert line in actual.splitlines(), line
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert re.search(r"^make test$", ci, re.MULTILINE)
