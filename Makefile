@@ -8,6 +8,7 @@ BIN    := $(VENV)/bin
 # What WeasyPrint needs from the system (Debian/Ubuntu names). HarfBuzz's
 # subset library makes font subsetting about three times faster.
 SYSTEM_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 shared-mime-info
+LINTED := src tests $(wildcard benchmarks scripts)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test setup system-deps lint clean
@@ -24,8 +25,8 @@ test: setup
 	$(MAKE) lint
 
 lint: setup
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy
 
 setup: system-deps $(VENV)/.installed
