@@ -66,6 +66,47 @@ def test_pdf_ua_structure(example: Path, paper: str, large: bool) -> None:
             assert after <= before + 1, f"heading level skipped: {headings}"
 
 
+@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=[e.stem for e in EXAMPLE_FILES])
+def test_all_content_is_tagged_or_an_artifact(example: Path) -> None:
+    """PDF/UA-1 7.1: running headers and footers are artifacts, everything else is in the tree."""
+    data = _render(example, "a4", False)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        root = pdf.Root.StructTreeRoot
+        parent_tree = pikepdf.NumberTree(root.ParentTree)
+        reachable = _reachable(root)
+        artifacts = 0
+        for page in pdf.pages:
+            elements = parent_tree[int(page.obj.StructParents)]
+            depth = 0
+            for operands, operator in pikepdf.parse_content_stream(page):
+                op = str(operator)
+                if op in {"BDC", "BMC"}:
+                    depth += 1
+                    if str(operands[0]) == "/Artifact":
+                        artifacts += 1
+                    elif op == "BDC" and "/MCID" in operands[1]:
+                        element = elements[int(operands[1].MCID)]
+                        assert element.objgen in reachable, f"untagged: MCID {operands[1].MCID}"
+                elif op == "EMC":
+                    depth -= 1
+                elif op in {"Tj", "TJ", "'", '"'}:
+                    assert depth > 0, "text outside marked content"
+        assert artifacts >= 4 * len(pdf.pages)  # name, date of birth, prepared, page number
+
+
+def _reachable(root: pikepdf.Dictionary) -> set[tuple[int, int]]:
+    seen: set[tuple[int, int]] = set()
+    stack = [root.get("/K")]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Array):
+            stack.extend(node)
+        elif isinstance(node, pikepdf.Dictionary) and "/S" in node and node.objgen not in seen:
+            seen.add(node.objgen)
+            stack.append(node.get("/K"))
+    return seen
+
+
 def _headings(node: pikepdf.Object) -> list[int]:
     found: list[int] = []
     if isinstance(node, pikepdf.Dictionary):

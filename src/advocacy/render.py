@@ -14,6 +14,7 @@ Safety rules enforced here:
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import mimetypes
 import os
@@ -274,7 +275,87 @@ class Renderer:
         if not isinstance(data, bytes):  # pragma: no cover - write_pdf(None) returns bytes
             msg = "WeasyPrint returned no PDF."
             raise RenderError(msg)
+        if options.pdf_options().get("pdf_tags"):
+            data = mark_margin_boxes_as_artifacts(data)
         return data
+
+
+def mark_margin_boxes_as_artifacts(data: bytes) -> bytes:
+    """Mark running headers and footers as pagination artifacts (PDF/UA-1, 7.8).
+
+    WeasyPrint 70 tags margin-box text as ``/Span`` marked content whose
+    structure elements are never linked into the tree, so the text is neither
+    real content nor an artifact. Screen readers should skip it: the patient's
+    name and the page number are repeated on every page for people, not for
+    assistive technology, which reads the name once in the letter.
+    """
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        root = pdf.Root.get("/StructTreeRoot")
+        if root is None or "/ParentTree" not in root:
+            return data
+        linked = _reachable_elements(root)
+        parent_tree = pikepdf.NumberTree(root.ParentTree)
+        changed = False
+        for page in pdf.pages:
+            key = page.obj.get("/StructParents")
+            if key is None or int(key) not in parent_tree:
+                continue
+            elements = parent_tree[int(key)]
+            orphans = {
+                mcid
+                for mcid, element in enumerate(elements)
+                if isinstance(element, pikepdf.Dictionary) and element.objgen not in linked
+            }
+            if orphans and _rewrite_marked_content(pdf, page, orphans):
+                for mcid in orphans:
+                    elements[mcid] = pikepdf.Object.parse(b"null")
+                changed = True
+        if not changed:
+            return data
+        out = io.BytesIO()
+        # qpdf would otherwise pick a fresh second /ID: keep the same bytes every time.
+        pdf.save(out, deterministic_id=True)
+        return out.getvalue()
+
+
+def _reachable_elements(root: Any) -> set[tuple[int, int]]:
+    import pikepdf
+
+    seen: set[tuple[int, int]] = set()
+    stack = [root.get("/K")]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Array):
+            stack.extend(node)
+        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+            if node.objgen in seen:
+                continue
+            seen.add(node.objgen)
+            stack.append(node.get("/K"))
+    return seen
+
+
+def _rewrite_marked_content(pdf: Any, page: Any, orphans: set[int]) -> bool:
+    import pikepdf
+
+    instructions = []
+    changed = False
+    artifact = [pikepdf.Name.Artifact, pikepdf.Dictionary(Type=pikepdf.Name.Pagination)]
+    for instruction in pikepdf.parse_content_stream(page):
+        operands = getattr(instruction, "operands", [])
+        if (
+            str(instruction.operator) == "BDC"
+            and isinstance(operands[1], pikepdf.Dictionary)
+            and int(operands[1].get("/MCID", -1)) in orphans
+        ):
+            instruction = pikepdf.ContentStreamInstruction(artifact, instruction.operator)
+            changed = True
+        instructions.append(instruction)
+    if changed:
+        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+    return changed
 
 
 @cache
