@@ -378,8 +378,7 @@ def parse_text(text: str, suffix: str, source: str) -> Any:
     except json.JSONDecodeError as exc:
         raise _syntax(source, f"line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
     except Exception as exc:  # ruamel and tomllib raise many kinds; all mean bad syntax
-        detail = " ".join(str(exc).split())
-        raise _syntax(source, detail) from None
+        raise _syntax(source, _describe_syntax_error(exc)) from None
     raise InvalidPatientError(
         source,
         [
@@ -411,8 +410,28 @@ def load_patient(path: str | Path, *, today: dt.date | None = None) -> LoadedPat
 
 def _syntax(source: str, detail: str) -> InvalidPatientError:
     return InvalidPatientError(
-        source, [Problem("", f"the file could not be read: {detail}", "Fix the syntax there.")]
+        source,
+        [
+            Problem(
+                "", f"the file could not be read: {detail.rstrip('.')}.", "Fix the syntax there."
+            )
+        ],
     )
+
+
+def _describe_syntax_error(exc: Exception) -> str:
+    """ruamel's errors carry marks; say where, in words, without its ASCII-art snippet."""
+    from ruamel.yaml.error import MarkedYAMLError
+
+    if isinstance(exc, MarkedYAMLError):
+        # The context mark is where the broken construct began (an opening
+        # quote, a bracket), which is where the fix usually goes.
+        mark = exc.context_mark or exc.problem_mark
+        words = "; ".join(part for part in (exc.context, exc.problem) if part)
+        if mark is not None:
+            return f"line {mark.line + 1}, column {mark.column + 1}: {words}"
+        return words
+    return " ".join(str(exc).split())
 
 
 def _load_yaml(text: str) -> Any:
