@@ -133,3 +133,12 @@ def test_atomic_write_never_clobbers(tmp_path: Path) -> None:
     output.write_atomic(target, b"three", force=True)
     assert target.read_bytes() == b"three"
     assert [p.name for p in tmp_path.iterdir()] == ["a.pdf"]
+
+
+def test_missing_font_fails_the_render() -> None:
+    html = (
+        '<html lang="en"><head><style>@font-face { font-family: X; src: url(nope.ttf) }'
+        " p { font-family: X }</style></head><body><p>Hi</p></body></html>"
+    )
+    with pytest.raises(RenderError, match="cannot be loaded"):
+        render.Renderer().pdf(html, RenderOptions(pdf_variant="plain"))

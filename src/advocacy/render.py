@@ -131,7 +131,7 @@ class _Collector(logging.Handler):
 
 
 # These WeasyPrint warnings mean an asset is missing: the PDF would look wrong.
-_FATAL_WARNINGS = ("cannot be loaded", "Failed to load", "Unable to")
+_FATAL_WARNINGS = ("cannot be loaded", "Failed to load")
 
 
 @contextmanager
