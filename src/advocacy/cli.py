@@ -183,3 +183,78 @@ def schema() -> None:
     from advocacy.model import PatientFile
 
     click.echo(json.dumps(PatientFile.model_json_schema(), indent=2, ensure_ascii=False))
+
+
+def _prompt(text: str) -> str:
+    """One line of the interview; Ctrl-C and the end of piped input both stop it."""
+    from advocacy.interview import Interrupted
+
+    try:
+        return click.prompt(text, default="", show_default=False, prompt_suffix=" ")
+    except click.Abort:
+        click.echo()
+        raise Interrupted from None
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The patient file to write (.yaml). Default: patient.yaml, or the --from file.",
+)
+@click.option(
+    "--from",
+    "start",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Start from an existing patient file: its answers are the defaults.",
+)
+@click.option("--force", is_flag=True, help="Replace the patient file and PDF without asking.")
+@reports_errors
+def interview(output: Path | None, start: Path | None, force: bool) -> None:
+    """Make the patient file by answering plain questions, one at a time.
+
+    No YAML needed: each answer is checked as you go, then the file is written
+    and the PDF offered. Ctrl-C asks whether to keep the answers so far. Reads
+    a pipe as well as a terminal.
+    """
+    from advocacy import interview as questions
+
+    questions.run(_prompt, click.echo, output_path=output, started_from=start, force=force)
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the pictures (made if needed). Default: FILE's folder.",
+)
+@click.option("--pages", metavar="RANGE", help="Pages to draw, like 1-2, 3- or 1,3. Default: all.")
+@click.option(
+    "--dpi",
+    type=click.IntRange(20, 600),
+    default=96,
+    show_default=True,
+    help="Resolution; 96 is actual size on most screens.",
+)
+@click.option("--force", is_flag=True, help="Replace pictures that exist.")
+@render_options
+@reports_errors
+def preview(
+    file: Path, folder: Path | None, pages: str | None, dpi: int, force: bool, **options: Any
+) -> None:
+    """Save the pages of FILE as PNG pictures to look over before printing.
+
+    FILE is a patient file (made into a PDF as `render` would) or a PDF. The
+    pictures are named FILE-p01.png, FILE-p02.png… so they sort by page.
+    """
+    from advocacy import preview as pictures
+
+    written = pictures.preview(
+        file, folder, pages=pages, dpi=dpi, force=force, on_warning=warn, **options
+    )
+    for path in written:
+        click.echo(f"Wrote {path}", err=True)
