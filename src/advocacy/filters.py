@@ -1,27 +1,56 @@
-"""Jinja filters: formatting only, no arithmetic. Values arrive finished."""
+"""Template filters: formatting only, no arithmetic. Values arrive finished.
+
+Plain functions, so this module needs no Jinja: render.py registers them,
+passing the document's language to those in ``BY_LANGUAGE``.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
+import re
+from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
-
-import jinja2
 
 from advocacy import i18n, notation
 
 
-def install(env: jinja2.Environment) -> None:
-    env.filters["dose"] = _dose
-    env.filters["volume"] = notation.format_volume
-    env.filters["mg"] = notation.format_mg
-    env.filters["longdate"] = _longdate
+def format_ml(volume: Decimal) -> str:
+    """A volume already worked out by the dose plan: ``Decimal("0.5")`` -> ``"0.5 mL"``."""
+    return f"{notation.format_number(volume)} mL"
 
 
-@jinja2.pass_context
-def _dose(context: Any, mcg: int) -> str:
-    return notation.format_dose(mcg, context["lang"])
+def _strength(mcg_per_ml: int, lang: str) -> str:
+    return notation.format_strength(lang, mcg_per_ml)
 
 
-@jinja2.pass_context
-def _longdate(context: Any, value: dt.date) -> str:
-    return i18n.format_date(value, context["lang"])
+def _listing(items: Any, lang: str) -> str:
+    """``[1, 2, 4]`` -> "1, 2, and 4" (en-US) / "1, 2 and 4" (en-GB), by Babel's locale data."""
+    from babel.lists import format_list
+
+    return str(format_list([str(i) for i in items], locale=i18n.babel_locale(lang)))
+
+
+_BLANK_LINES = re.compile(r"\n\s*\n")
+
+
+def paragraphs(text: str) -> list[str]:
+    """Free text split where the writer left a blank line; lines within are joined."""
+    return [" ".join(part.split()) for part in _BLANK_LINES.split(text) if part.strip()]
+
+
+# filter name -> f(value, lang)
+BY_LANGUAGE: dict[str, Callable[[Any, str], str]] = {
+    "dose": notation.format_dose,
+    "strength": _strength,
+    "longdate": i18n.format_date,
+    "listing": _listing,
+}
+
+# filter name -> f(value)
+PLAIN: dict[str, Callable[[Any], Any]] = {
+    "volume": notation.format_volume,
+    "ml": format_ml,
+    "mcg_unit": notation.microgram_unit,
+    "mg": notation.format_mg,
+    "paragraphs": paragraphs,
+}

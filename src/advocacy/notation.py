@@ -9,19 +9,33 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-# The screening strength on the label: 50 micrograms in 1 mL.
-TEST_STRENGTH_MCG_PER_ML = 50
+# The arithmetic lives with the dose plan; notation only writes the result.
+from advocacy.doseplan import TEST_STRENGTH_MCG_PER_ML, volume_ml
+
+__all__ = [
+    "TEST_STRENGTH_MCG_PER_ML",
+    "format_dose",
+    "format_mg",
+    "format_number",
+    "format_strength",
+    "format_volume",
+    "microgram_unit",
+    "volume_ml",
+]
 
 _MICROGRAM_UNIT = {"en-US": "mcg", "en-GB": "micrograms"}
 
 
 def format_number(value: int | float | Decimal) -> str:
-    """Shortest exact decimal: 50 -> "50", 0.5 -> "0.5", 1.50 -> "1.5"."""
-    number = Decimal(str(value)).normalize()
-    if number == number.to_integral_value():
-        return f"{int(number)}"
-    text = format(number, "f")
-    return text
+    """Shortest exact decimal, leading zero kept: 50 -> "50", 0.5 -> "0.5", 1.50 -> "1.5".
+
+    Thousands get a comma (ISMP): 1000 -> "1,000".
+    """
+    if isinstance(value, bool):
+        msg = f"not a number: {value!r}"
+        raise TypeError(msg)
+    # normalize() drops trailing zeros; "f" keeps 1E+3 as 1000 and 0.5 as "0.5".
+    return format(Decimal(str(value)).normalize(), ",f")
 
 
 def microgram_unit(lang: str) -> str:
@@ -36,19 +50,14 @@ def format_dose(mcg: int, lang: str) -> str:
     return f"{mcg} {microgram_unit(lang)}"
 
 
-def volume_ml(mcg: int) -> Decimal:
-    """Volume of the 50 micrograms/mL screening strength that holds ``mcg``."""
-    return Decimal(mcg) / Decimal(TEST_STRENGTH_MCG_PER_ML)
-
-
 def format_volume(mcg: int) -> str:
     """``format_volume(25)`` -> ``"0.5 mL"``."""
     return f"{format_number(volume_ml(mcg))} mL"
 
 
-def format_strength(lang: str) -> str:
+def format_strength(lang: str, mcg_per_ml: int = TEST_STRENGTH_MCG_PER_ML) -> str:
     """``"50 mcg/mL"`` or ``"50 micrograms/mL"``."""
-    return f"{TEST_STRENGTH_MCG_PER_ML} {microgram_unit(lang)}/mL"
+    return f"{format_number(mcg_per_ml)} {microgram_unit(lang)}/mL"
 
 
 def format_mg(value: float) -> str:

@@ -18,7 +18,7 @@ import io
 import logging
 import mimetypes
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -60,8 +60,18 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
     )
-    filters.install(env)
+    env.filters.update(filters.PLAIN)
+    for name, function in filters.BY_LANGUAGE.items():
+        env.filters[name] = _with_language(function)
     return env
+
+
+def _with_language(function: Callable[[Any, str], str]) -> Callable[..., str]:
+    @jinja2.pass_context
+    def apply(context: Any, value: Any) -> str:
+        return function(value, context["lang"])
+
+    return apply
 
 
 def render_html(template: str, context: dict[str, Any]) -> str:
