@@ -92,6 +92,23 @@ def test_all_content_is_tagged_or_an_artifact(example: Path) -> None:
                 elif op in {"Tj", "TJ", "'", '"'}:
                     assert depth > 0, "text outside marked content"
         assert artifacts >= 4 * len(pdf.pages)  # name, date of birth, prepared, page number
+        headers = [n for n in _elements(root) if str(n.S) == "/TH"]
+        assert headers
+        for header in headers:
+            assert str(header.A.Scope) in {"/Column", "/Row"}
+
+
+def _elements(root: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
+    found: list[pikepdf.Dictionary] = []
+    stack = [root.get("/K")]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Array):
+            stack.extend(node)
+        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+            found.append(node)
+            stack.append(node.get("/K"))
+    return found
 
 
 def _reachable(root: pikepdf.Dictionary) -> set[tuple[int, int]]:

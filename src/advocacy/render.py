@@ -286,18 +286,20 @@ class Renderer:
             msg = "WeasyPrint returned no PDF."
             raise RenderError(msg)
         if options.pdf_options().get("pdf_tags"):
-            data = mark_margin_boxes_as_artifacts(data)
+            data = finish_tagged_pdf(data)
         return data
 
 
-def mark_margin_boxes_as_artifacts(data: bytes) -> bytes:
-    """Mark running headers and footers as pagination artifacts (PDF/UA-1, 7.8).
+def finish_tagged_pdf(data: bytes) -> bytes:
+    """Close two gaps in WeasyPrint 70's tagged output (PDF/UA-1).
 
-    WeasyPrint 70 tags margin-box text as ``/Span`` marked content whose
-    structure elements are never linked into the tree, so the text is neither
-    real content nor an artifact. Screen readers should skip it: the patient's
-    name and the page number are repeated on every page for people, not for
-    assistive technology, which reads the name once in the letter.
+    - Running headers and footers become pagination artifacts (7.8). WeasyPrint
+      tags margin-box text as ``/Span`` marked content whose structure elements
+      are never linked into the tree, so the text is neither real content nor
+      an artifact. The name and page number repeat on every page for people;
+      assistive technology reads the name once, in the letter.
+    - Table header cells get a ``/Scope`` (7.5): Column in a ``<thead>``, Row
+      elsewhere, which WeasyPrint does not write.
     """
     import pikepdf
 
@@ -307,7 +309,7 @@ def mark_margin_boxes_as_artifacts(data: bytes) -> bytes:
             return data
         linked = _reachable_elements(root)
         parent_tree = pikepdf.NumberTree(root.ParentTree)
-        changed = False
+        changed = _scope_table_headers(root)
         for page in pdf.pages:
             key = page.obj.get("/StructParents")
             if key is None or int(key) not in parent_tree:
@@ -328,6 +330,40 @@ def mark_margin_boxes_as_artifacts(data: bytes) -> bytes:
         # qpdf would otherwise pick a fresh second /ID: keep the same bytes every time.
         pdf.save(out, deterministic_id=True)
         return out.getvalue()
+
+
+def _scope_table_headers(root: Any) -> bool:
+    import pikepdf
+
+    changed = False
+    stack: list[tuple[Any, bool]] = [(root.get("/K"), False)]
+    while stack:
+        node, in_head = stack.pop()
+        if isinstance(node, pikepdf.Array):
+            stack.extend((kid, in_head) for kid in node)
+        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+            kind = str(node.S)
+            if kind == "/TH":
+                changed = _add_scope(node, in_head) or changed
+            stack.append((node.get("/K"), in_head or kind == "/THead"))
+    return changed
+
+
+def _add_scope(header: Any, in_head: bool) -> bool:
+    import pikepdf
+
+    scope = pikepdf.Name.Column if in_head else pikepdf.Name.Row
+    attributes = header.get("/A")
+    # WeasyPrint writes << /O /Table >> (with spans) but never /Scope.
+    if isinstance(attributes, pikepdf.Dictionary) and str(attributes.get("/O")) == "/Table":
+        if "/Scope" in attributes:
+            return False
+        attributes.Scope = scope
+    elif attributes is None:
+        header.A = pikepdf.Dictionary(O=pikepdf.Name.Table, Scope=scope)
+    else:
+        return False
+    return True
 
 
 def _reachable_elements(root: Any) -> set[tuple[int, int]]:
