@@ -37,7 +37,7 @@ def test_every_valid_pair_gives_a_sound_plan() -> None:
 
         # The label's upward path: only steps above the first dose, never above 100.
         steps = [step.mcg for step in plan.escalation]
-        assert steps == [s for s in (75, 100) if s > first], context
+        assert steps == [s for s in (50, 75, 100) if s > first], context
         assert steps == sorted(set(steps))
         previous = first
         for step in plan.escalation:
@@ -74,9 +74,13 @@ def test_observation_time_points() -> None:
 @pytest.mark.parametrize(
     ("first", "reduced", "escalation"),
     [
+        (6, 5, (50, 75, 100)),
+        (25, 12, (50, 75, 100)),
+        (30, 15, (50, 75, 100)),
+        (40, 20, (50, 75, 100)),
+        (49, 24, (50, 75, 100)),
         (50, 25, (75, 100)),
-        (40, 20, (75, 100)),
-        (6, 5, (75, 100)),
+        (51, 25, (75, 100)),
         (74, 37, (75, 100)),
         (75, 37, (100,)),
         (76, 38, (100,)),
@@ -92,6 +96,27 @@ def test_edges(first: int, reduced: int, escalation: tuple[int, ...]) -> None:
     assert [d.mcg for d in plan.doses] == [first, reduced, *escalation]
 
 
+@pytest.mark.parametrize(
+    ("first", "escalation"),
+    [
+        (25, (50, 75, 100)),
+        (30, (50, 75, 100)),
+        (40, (50, 75, 100)),
+        (50, (75, 100)),
+        (75, (100,)),
+        (100, ()),
+    ],
+)
+def test_escalation_climbs_the_label_steps_from_any_first_dose(
+    first: int, escalation: tuple[int, ...]
+) -> None:
+    """Too little effect never jumps past the label's 50: 25 goes to 50, not to 75."""
+    plan = doseplan.build(first)
+    assert tuple(step.mcg for step in plan.escalation) == escalation
+    assert [step.follows_mcg for step in plan.escalation] == [first, *escalation][: len(escalation)]
+    assert all(step.mcg <= 100 for step in plan.escalation)
+
+
 @pytest.mark.parametrize(("first", "half"), [(50, 25), (40, 20), (45, 22), (10, 5), (100, 50)])
 def test_default_reduced_dose_is_half_in_whole_micrograms(first: int, half: int) -> None:
     assert doseplan.build(first).reduced.mcg == half
@@ -105,6 +130,8 @@ def test_default_reduced_dose_is_half_in_whole_micrograms(first: int, half: int)
         (101, 50, ValueError),
         (50, 4, ValueError),
         (4, None, ValueError),
+        (5, None, ValueError),  # no whole reduced dose fits between 5 and the 5 floor
+        (5, 4, ValueError),
         (9, None, ValueError),  # half of 9 is 4, below the 5-microgram floor
         (0, None, ValueError),
         (-50, None, ValueError),
@@ -119,6 +146,8 @@ def test_default_reduced_dose_is_half_in_whole_micrograms(first: int, half: int)
         "above-100",
         "reduced-below-5",
         "first-below-5",
+        "first-5-no-room-for-reduced",
+        "first-5-reduced-below-5",
         "half-below-5",
         "zero",
         "negative",

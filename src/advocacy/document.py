@@ -10,6 +10,7 @@ do no arithmetic and make no decisions about doses.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from advocacy import doseplan, i18n
@@ -37,6 +38,26 @@ def options_for(patient: PatientFile, **overrides: Any) -> RenderOptions:
     }
     values.update({k: v for k, v in overrides.items() if v is not None})
     return RenderOptions(**values)
+
+
+# Conditions the background speaks to by name: hereditary spastic paraplegia
+# ("seems to require particularly low doses" [11]) and multiple sclerosis
+# (may be more sensitive, may need a lower screening dose [36]). A diagnosis
+# matching neither gets neither sentence.
+_HSP = re.compile(
+    r"hereditary\s+spastic\s+parap|familial\s+spastic\s+parap|\bSPG\s*\d*\b|\bFSP\b|\bHSP\b",
+    re.IGNORECASE,
+)
+_MS = re.compile(r"multiple\s+sclerosis|\b(?:RR|SP|PP)?MS\b", re.IGNORECASE)
+
+
+def condition_of(diagnosis: str) -> str | None:
+    """``"hsp"``, ``"ms"`` or None, from the diagnosis as the patient wrote it."""
+    if _HSP.search(diagnosis):
+        return "hsp"
+    if _MS.search(diagnosis):
+        return "ms"
+    return None
 
 
 def plan_for(patient: PatientFile) -> doseplan.DosePlan:
@@ -92,6 +113,7 @@ def build_context(
             "blank": False,
             "fillable": False,
             "relies_on_tone": patient.mobility.relies_on_leg_tone_to_stand,
+            "condition": condition_of(patient.patient.diagnosis),
         }
     )
     return context
@@ -122,8 +144,9 @@ def build_blank_context(
             "p": None,
             "blank": True,
             "fillable": fillable,
-            # The letter is for people whose leg tone helps them stand.
-            "relies_on_tone": True,
+            # Unknown until the member ticks the box on the letter.
+            "relies_on_tone": None,
+            "condition": None,
         }
     )
     return context

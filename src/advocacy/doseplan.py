@@ -7,7 +7,9 @@ about doses is decided here, where it is tested exhaustively.
 
 Sources (see clinical-facts.md): the label gives 50 micrograms in 1 mL,
 observation for 4-8 hours with the peak at about 4 hours, and an upward path
-of 75 then 100 micrograms 24 hours apart [1][3]; the best-practice panel asks
+of 75 then 100 micrograms 24 hours apart [1][3]; a first dose below the
+standard 50 climbs through 50 first, so no step more than doubles the dose
+already given. The best-practice panel asks
 for at least 24 hours between boluses and 25 micrograms for people who rely
 on spasticity for mobility [8].
 """
@@ -23,8 +25,10 @@ TEST_STRENGTH_MCG_PER_ML = 50
 # The smallest dose the patient file accepts, and the label's highest test bolus.
 MIN_DOSE_MCG = 5
 MAX_DOSE_MCG = 100
-# The label's upward path when a response is less than desired.
-LABEL_ESCALATION_MCG = (75, 100)
+# The label's upward path when a response is less than desired: its standard
+# 50, then 75 and 100. Only the steps above the first dose are used, so a first
+# dose of 25 goes to 50 next, never straight to 75.
+LABEL_ESCALATION_MCG = (50, 75, 100)
 # Between any two boluses, and never the same day.
 MIN_HOURS_BETWEEN_DOSES = 24
 OBSERVE_FROM_HOURS = 4

@@ -40,6 +40,8 @@ DEFAULT_FIRST_DOSE_MCG = 50
 ORAL_BACLOFEN_WARN_MG = 80
 # Beyond this an oral dose is not plausible in mg/day; it is probably a typo.
 ORAL_BACLOFEN_MAX_MG = 300
+# Gablofen is indicated from age 4; safety below 4 is not established [2][5].
+MIN_LABELLED_AGE_YEARS = 4
 
 Language = Literal["en-US", "en-GB"]
 Paper = Literal["a4", "letter"]
@@ -168,8 +170,11 @@ class PatientDetails(Section):
 class Mobility(Section):
     summary: Text | None = Field(None, description="How you get about, in your own words.")
     aids: TextList = Field((), description="Walking aids, splints, wheelchair.")
-    relies_on_leg_tone_to_stand: bool = Field(
-        True, description="Whether some leg stiffness helps you stand or walk."
+    # None: not said. The letter then uses a neutral sentence rather than
+    # putting words in the patient's mouth.
+    relies_on_leg_tone_to_stand: bool | None = Field(
+        None,
+        description="Whether some leg stiffness helps you stand or walk (leave out if unsure).",
     )
 
 
@@ -328,6 +333,23 @@ class PatientFile(Section):
     prepared_with: PreparedWith | None = None
     organisation: Organisation | None = None
     document: DocumentSettings = Field(default_factory=DocumentSettings)
+
+    @model_validator(mode="after")
+    def _young_child(self, info: ValidationInfo) -> PatientFile:
+        on = self.document.date or _today(info)
+        born = self.patient.date_of_birth
+        age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+        if age < MIN_LABELLED_AGE_YEARS:
+            _warn(
+                info,
+                "patient.date_of_birth",
+                f"the patient is under {MIN_LABELLED_AGE_YEARS} years old; intrathecal"
+                f" baclofen (Gablofen) is indicated from age {MIN_LABELLED_AGE_YEARS}, and"
+                f" safety below {MIN_LABELLED_AGE_YEARS} is not established.",
+                "Ask the clinic's paediatric team; the label allows 25 micrograms first for"
+                " very small patients (set trial.first_dose_mcg).",
+            )
+        return self
 
 
 @dataclass(frozen=True)

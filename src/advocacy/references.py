@@ -40,6 +40,13 @@ REFERENCES: dict[str, Reference] = _refs(
         " [Internet]. Tallahassee (FL): AHCA; [date unknown].",
         ("http://healthdrugpdf.com/a/ahca.myflorida.com1.html",),
     ),
+    Reference(  # [5]
+        "gablofen-summary",
+        "Monthly Prescribing Reference-style drug summary: Gablofen [Internet].",
+        (
+            "http://wellness.wageworks.com/DrugDetail/MusculoskeletalDisorders/Musclespasms/GABLOFEN",
+        ),
+    ),
     Reference(  # [8]
         "boster2016",
         "Boster AL, Bennett SE, Bilsky GS, Gudesblatt M, Koelbel SF, McManus M, Saulino M."
@@ -105,6 +112,14 @@ REFERENCES: dict[str, Reference] = _refs(
         " continuous intrathecal baclofen test infusion and subsequent pump implantation: a"
         " case report. Arch Phys Med Rehabil. 2015;96(6):1166-9."
         " doi:10.1016/j.apmr.2015.01.012",
+    ),
+    Reference(  # [36]
+        "ridley2006",
+        "Ridley B. Intrathecal baclofen therapy: challenges in patients with multiple"
+        " sclerosis. Rehabil Nurs. 2006 Jul-Aug.",
+        (
+            "http://www.rehabnurse.org/apps/ws_resource/public_index.php?task=full_article&art_id=31&cat_id=9",
+        ),
     ),
     Reference(  # [43]
         "turner-stokes2009",
