@@ -258,3 +258,164 @@ def preview(
     )
     for path in written:
         click.echo(f"Wrote {path}", err=True)
+
+
+def _progress_sink(enabled: bool) -> Any:
+    """A progress callback drawing a bar on stderr, or None when there is nobody to see it."""
+    if not enabled or not sys.stderr.isatty():
+        return None
+    state: dict[str, Any] = {}
+
+    def update(progress: Any) -> None:
+        bar = state.get("bar")
+        if bar is None:
+            bar = click.progressbar(
+                length=progress.total or 0,
+                label="Rendering",
+                show_eta=True,
+                show_pos=True,
+                file=sys.stderr,
+                item_show_func=lambda _: f"{state['failed']} failed" if state["failed"] else "",
+            )
+            state.update(bar=bar, done=0, failed=0)
+        state["failed"] = progress.failed
+        bar.update(progress.done - state["done"], progress)
+        state["done"] = progress.done
+        if progress.total is not None and progress.done >= progress.total:
+            bar.render_finish()
+
+    return update
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument(
+    "roster", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for one PDF per member (made if needed). Default: a folder named after"
+    " ROSTER, beside it (unless only --combined is given).",
+)
+@click.option(
+    "--combined",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="One PDF with every member, each starting on a new sheet (for a print shop).",
+)
+@click.option(
+    "--duplex",
+    is_flag=True,
+    help="With --combined: add a blank page where needed so each member starts on a front side.",
+)
+@click.option(
+    "--name-pattern",
+    default="{name}-{date_of_birth}",
+    show_default=True,
+    help="File names from {name}, {date_of_birth}, {preferred_name}, {hospital_number},"
+    " {clinic}, {row}; made safe for every disk; a repeat gets -2.",
+)
+@click.option(
+    "--defaults",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A partial patient file (clinic, doses, organisation…) under every row.",
+)
+@click.option(
+    "--org",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The group's branding file: name, logo (PNG or SVG), website, phone, message.",
+)
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), help="Worker processes. Default: the CPUs."
+)
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the bad rows (row, field, problem, fix) to this CSV file.",
+)
+@click.option("--fail-fast", is_flag=True, help="Stop at the first bad row.")
+@click.option(
+    "--skip-existing", is_flag=True, help="Keep PDFs already in --out-dir (resume a stopped run)."
+)
+@click.option("--force", is_flag=True, help="Replace PDFs and files that exist.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no warnings.")
+@click.option(
+    "--roster-template",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write an empty roster (.csv or .xlsx) with every column header, and stop.",
+)
+@render_options
+@reports_errors
+def batch(
+    roster: Path | None,
+    roster_template: Path | None,
+    quiet: bool,
+    **settings: Any,
+) -> None:
+    """One PDF per member of ROSTER (.csv, .xlsx, or a .yaml/.json list).
+
+    Headers are the patient file's field paths (patient.name,
+    patient.date_of_birth, trial.first_dose_mcg…) or their labels (Name, Date
+    of birth…); list fields (goals, medicines) are split on ';'. Every row is
+    checked as `check` checks a file: bad rows are listed with their row
+    number, field and fix, and the good rows are still made.
+    """
+    from advocacy import batch as batches
+    from advocacy.roster import write_template
+
+    if roster_template is not None:
+        write_template(roster_template, force=settings["force"])
+        click.echo(f"Wrote {roster_template}", err=True)
+        return
+    if roster is None:
+        msg = "give a ROSTER file, or --roster-template FILE."
+        raise click.UsageError(msg)
+    result = batches.run_command(roster, settings, on_progress=_progress_sink(not quiet))
+    for line in result.problem_lines():
+        click.echo(line, err=True)
+    if not quiet:
+        for label, problem in result.warnings:
+            warn([problem], f"{roster} {label}")
+    click.echo(result.summary(), err=True)
+    click.get_current_context().exit(result.exit_code)
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.option(
+    "-n",
+    "--copies",
+    type=click.IntRange(1, 10_000),
+    default=1,
+    show_default=True,
+    help="Copies in the one PDF (rendered once, then repeated).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="blank.pdf",
+    show_default=True,
+    help="Where to write; '-' for standard output.",
+)
+@click.option(
+    "--fillable", is_flag=True, help="Add form fields to fill in on screen (each with a title)."
+)
+@click.option(
+    "--duplex", is_flag=True, help="Add a blank page where needed so each copy starts on a front."
+)
+@click.option(
+    "--org",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The group's branding file: name, logo (PNG or SVG), website, phone, message.",
+)
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@render_options
+@reports_errors
+def blank(output: Path, **settings: Any) -> None:
+    """Copies to fill in by hand: lines and boxes where the patient's details
+    go, the usual doses printed but open to change. Rendered once, however
+    many copies."""
+    from advocacy import blank as blanks
+
+    result = blanks.make_blank(output, **settings)
+    if result.path is not None:
+        click.echo(f"Wrote {result.path} ({result.copies} copies, {result.pages} pages)", err=True)

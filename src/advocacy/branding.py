@@ -1,0 +1,195 @@
+"""A support group's branding: its name, logo, website, phone and a one-line message.
+
+The logo is the only file a document reads that the user named: it must be a
+local PNG or SVG of a sensible size, it is checked here before anything
+renders, and the renderer is allowed to read exactly that one path
+(``Renderer.allow_file``) and nothing beside it. An SVG that would pull in
+other files or web addresses is refused, because the renderer would refuse
+them anyway, on every page, with a less helpful message.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from advocacy.errors import AdvocacyError, InvalidPatientError, Problem
+from advocacy.model import Organisation, parse_text
+from advocacy.validation import problems_from_validation_error
+
+# A logo prints about 18 mm tall: a few hundred pixels is plenty, and every
+# member's PDF carries a copy, so a large file makes every PDF large.
+MAX_LOGO_BYTES = 1024 * 1024
+MAX_LOGO_PIXELS = 6000
+LOGO_TYPES = (".png", ".svg")
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_SVG_NAMESPACE = "{http://www.w3.org/2000/svg}"
+_XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+_CSS_URL = re.compile(r"""url\(\s*['"]?\s*([^'")\s]*)""", re.IGNORECASE)
+
+
+class BrandingError(AdvocacyError):
+    """The organisation file or its logo cannot be used."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Branding:
+    """An organisation whose logo (if any) has been checked and may be read."""
+
+    organisation: Organisation
+    logo: Path | None = None
+
+    @property
+    def logo_url(self) -> str | None:
+        return self.logo.as_uri() if self.logo else None
+
+
+def load_organisation(path: Path) -> Organisation:
+    """Read ``--org FILE``: the organisation's fields, bare or under ``organisation:``.
+
+    A relative logo path is relative to the file, so the file and its logo can
+    be kept together and used from any folder.
+    """
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        msg = f"{source}: file not found."
+        raise BrandingError(msg) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        msg = f"{source}: cannot be read as UTF-8 text ({exc})."
+        raise BrandingError(msg) from None
+    raw = parse_text(text, path.suffix, source)
+    if isinstance(raw, Mapping) and set(raw) == {"organisation"}:
+        raw = raw["organisation"]
+    if not isinstance(raw, Mapping):
+        raise InvalidPatientError(
+            source,
+            [Problem("", "is not a set of fields.", "Write name:, logo:, website:, phone:.")],
+        )
+    return validate_organisation(raw, source, base=path.parent)
+
+
+def with_logo_from(data: dict[str, Any], base: Path) -> dict[str, Any]:
+    """A patient record whose organisation's relative logo path is made absolute from ``base``.
+
+    A relative path is relative to the file that names it (an org file, the
+    --defaults file, the roster), never to the folder the command runs in.
+    """
+    organisation = data.get("organisation")
+    if isinstance(organisation, Mapping):
+        logo = organisation.get("logo")
+        if isinstance(logo, str) and logo.strip() and not Path(logo.strip()).is_absolute():
+            data = {**data, "organisation": {**organisation, "logo": str(base / logo.strip())}}
+    return data
+
+
+def validate_organisation(raw: Mapping[str, Any], source: str, *, base: Path) -> Organisation:
+    data = with_logo_from({"organisation": dict(raw)}, base)["organisation"]
+    try:
+        return Organisation.model_validate(data)
+    except ValidationError as exc:
+        problems = problems_from_validation_error(exc, Organisation)
+        raise InvalidPatientError(
+            source,
+            [Problem(f"organisation.{p.path}".rstrip("."), p.message, p.fix) for p in problems],
+        ) from None
+
+
+def brand(organisation: Organisation | None, source: str = "") -> Branding | None:
+    """Check the organisation's logo; raises BrandingError naming the file and the fix."""
+    if organisation is None:
+        return None
+    if organisation.logo is None:
+        return Branding(organisation)
+    problem = logo_problem(organisation.logo)
+    if problem is not None:
+        where = f"{source}: " if source else ""
+        msg = f"{where}{problem}"
+        raise BrandingError(msg)
+    return Branding(organisation, organisation.logo.resolve())
+
+
+def logo_problem(path: Path) -> Problem | None:
+    """What is wrong with a logo file, or None if it can be printed."""
+    field = "organisation.logo"
+    shown = str(path)
+    suffix = path.suffix.lower()
+    if suffix not in LOGO_TYPES:
+        return Problem(
+            field, f"{shown} is not a PNG or SVG file.", "Save the logo as .png or .svg."
+        )
+    try:
+        if not path.is_file():
+            return Problem(
+                field,
+                f"{shown} does not exist.",
+                "Check the path; a relative path starts from the file that names the logo.",
+            )
+        size = path.stat().st_size
+        if size > MAX_LOGO_BYTES:
+            return Problem(
+                field,
+                f"{shown} is {size / 1024 / 1024:.1f} MB; the limit is"
+                f" {MAX_LOGO_BYTES // 1024 // 1024} MB.",
+                "It prints about 18 mm tall: save a smaller copy (a few hundred pixels is plenty).",
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        return Problem(field, f"{shown} cannot be read ({exc.strerror or exc}).")
+    detail = _png_problem(data) if suffix == ".png" else _svg_problem(data)
+    if detail:
+        return Problem(field, f"{shown} {detail}", "Export the logo again as PNG or SVG.")
+    return None
+
+
+def _png_problem(data: bytes) -> str:
+    if not data.startswith(_PNG_SIGNATURE) or data[12:16] != b"IHDR":
+        return "is not a PNG image (its contents are something else)."
+    width, height = struct.unpack(">II", data[16:24])
+    if not (0 < width <= MAX_LOGO_PIXELS and 0 < height <= MAX_LOGO_PIXELS):
+        return f"is {width} x {height} pixels; keep it within {MAX_LOGO_PIXELS} pixels a side."
+    return ""
+
+
+def _svg_problem(data: bytes) -> str:
+    import xml.etree.ElementTree as ET  # noqa: S405 - only the standard parser, no entities allowed
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return "is not an SVG image (it is not UTF-8 text)."
+    if "<!ENTITY" in text:
+        return "declares XML entities, which a logo never needs."
+    try:
+        root = ET.fromstring(text)  # noqa: S314 - entities refused above; size limited
+    except ET.ParseError as exc:
+        return f"is not a valid SVG image ({exc})."
+    if root.tag != f"{_SVG_NAMESPACE}svg":
+        return "is not an SVG image (its outer element is not <svg>)."
+    for element in root.iter():
+        targets: list[str] = []
+        for name, value in element.attrib.items():
+            if name in {"href", _XLINK_HREF}:
+                targets.append(value.strip())
+            else:
+                targets += _CSS_URL.findall(value)
+        if element.tag == f"{_SVG_NAMESPACE}style" and element.text:
+            if "@import" in element.text:
+                return "imports a stylesheet; a logo must be self-contained."
+            targets += _CSS_URL.findall(element.text)
+        for target in targets:
+            if target and not target.startswith(("#", "data:")):
+                return (
+                    f"refers to another file or address ({target[:60]}); a logo must be"
+                    " self-contained (images embedded, no links)."
+                )
+    return ""

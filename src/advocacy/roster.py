@@ -1,0 +1,553 @@
+"""A support group's member list: CSV, XLSX, or a YAML/JSON list of patient records.
+
+Each row becomes the raw mapping a patient file would hold (nested by the
+dotted headers), to be validated by ``model.validate_patient`` exactly as
+``check`` validates a file. Headers are the patient file's field paths
+(``patient.date_of_birth``) or friendly labels (``Date of birth``), matched
+ignoring case, spaces and punctuation. Rows are read lazily so a long roster
+never sits in memory; the header is checked when the roster is opened, so an
+unknown column stops the run before anything renders.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import difflib
+import re
+import types
+import typing
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from advocacy import output
+from advocacy.branding import with_logo_from
+from advocacy.errors import AdvocacyError, Problem
+from advocacy.model import PatientFile, parse_text
+
+LIST_SEPARATOR = ";"
+CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+LIST_SUFFIXES = {".yaml", ".yml", ".json"}
+SUFFIXES = CSV_SUFFIXES | XLSX_SUFFIXES | LIST_SUFFIXES
+
+# Labels people write in a spreadsheet, beyond the field paths themselves and
+# the field names that occur only once (``Diagnosis``, ``Clinic``). The first
+# is the label shown in help; every one must be unambiguous (tests check).
+FRIENDLY_LABELS: dict[str, tuple[str, ...]] = {
+    "patient.name": ("Name", "Full name", "Member name"),
+    "patient.date_of_birth": ("Date of birth", "DOB", "Birth date"),
+    "patient.hospital_number": ("Hospital number", "NHS number", "MRN"),
+    "patient.phone": ("Phone", "Phone number", "Telephone"),
+    "patient.address": ("Address", "Home address"),
+    "patient.email": ("Email",),
+    "mobility.summary": ("Mobility",),
+    "mobility.aids": ("Walking aids",),
+    "medication.oral_baclofen_mg_per_day": ("Oral baclofen mg per day", "Oral baclofen mg/day"),
+    "medication.side_effects": ("Side effects",),
+    "medication.other": ("Other medicines", "Medicines"),
+    "appointment.date": ("Appointment date",),
+    "appointment.time": ("Appointment time",),
+    "appointment.address": ("Clinic address",),
+    "trial.first_dose_mcg": ("First dose mcg", "First dose"),
+    "trial.reduced_dose_mcg": ("Reduced dose mcg", "Reduced dose"),
+    "emergency_contact.name": ("Emergency contact", "Emergency contact name"),
+    "emergency_contact.phone": ("Emergency contact phone", "Emergency phone"),
+    "prepared_with.name": ("Prepared with", "Helper"),
+    "prepared_with.organisation": ("Prepared with organisation", "Support group"),
+    "organisation.name": ("Organisation name", "Group name"),
+    "organisation.logo": ("Organisation logo", "Logo"),
+    "organisation.website": ("Organisation website", "Website"),
+    "organisation.phone": ("Organisation phone", "Group phone"),
+    "organisation.message": ("Organisation message", "Group message"),
+    "document.date": ("Date prepared", "Document date"),
+}
+
+
+# Field names too vague to stand alone as a column header ("Other", "Time").
+_TOO_VAGUE = {"other", "summary", "time", "date", "message", "logo"}
+
+
+class RosterError(AdvocacyError):
+    """The roster cannot be read, or its header names a column we do not know."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Column:
+    """One patient-file field a roster column can fill."""
+
+    path: str
+    label: str
+    is_list: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """One member: the raw nested mapping and where it came from."""
+
+    number: int
+    label: str  # "row 5" as the spreadsheet shows it, or "item 3" in a YAML/JSON list
+    data: dict[str, Any]
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Header:
+    """A column in the roster as written: its position, its text and its field."""
+
+    index: int
+    text: str
+    letter: str
+    column: Column | None
+
+
+def normalise(label: str) -> str:
+    """``"Date of birth"``, ``"date_of_birth"`` and ``"DATE OF BIRTH"`` are the same header."""
+    key = re.sub(r"[\W_]+", "", label.casefold())
+    return key.replace("organization", "organisation")
+
+
+def _section_model(annotation: Any) -> type[BaseModel] | None:
+    """The section model behind ``Trial`` or ``EmergencyContact | None``, if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if typing.get_origin(annotation) in {typing.Union, types.UnionType}:
+        for arg in typing.get_args(annotation):
+            found = _section_model(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def _is_list(annotation: Any) -> bool:
+    if typing.get_origin(annotation) is tuple:
+        return True
+    if typing.get_origin(annotation) in {typing.Union, types.UnionType}:
+        return any(_is_list(arg) for arg in typing.get_args(annotation))
+    return False
+
+
+def _leaves(model: type[BaseModel], prefix: str = "") -> Iterator[Column]:
+    for name, info in model.model_fields.items():
+        path = f"{prefix}{name}"
+        nested = _section_model(info.annotation)
+        if nested is not None:
+            yield from _leaves(nested, f"{path}.")
+            continue
+        labels = FRIENDLY_LABELS.get(path)
+        label = labels[0] if labels else name.replace("_", " ").capitalize()
+        yield Column(path, label, _is_list(info.annotation), (info.description or "").rstrip("."))
+
+
+@cache
+def columns() -> tuple[Column, ...]:
+    """Every field a roster can fill, in the patient file's order."""
+    return tuple(_leaves(PatientFile))
+
+
+@cache
+def _lookup() -> dict[str, Column]:
+    table: dict[str, Column] = {}
+    all_columns = columns()
+    sections = {normalise(name) for name in PatientFile.model_fields}
+    leaf_names: dict[str, list[Column]] = {}
+    for column in all_columns:
+        leaf_names.setdefault(normalise(column.path.rsplit(".", 1)[-1]), []).append(column)
+    for column in all_columns:
+        for label in (column.path, *FRIENDLY_LABELS.get(column.path, ())):
+            key = normalise(label)
+            if table.setdefault(key, column) is not column:
+                msg = f"roster label {label!r} would mean two fields"  # a bug in the table above
+                raise RuntimeError(msg)
+    for key, found in leaf_names.items():
+        # A field name alone ("Clinic") is a label only where it cannot mean two fields.
+        if len(found) == 1 and key not in sections | _TOO_VAGUE:
+            table.setdefault(key, found[0])
+    return table
+
+
+def find_column(header: str) -> Column | None:
+    return _lookup().get(normalise(header))
+
+
+def _suggest(header: str) -> str:
+    known = [c.path for c in columns()] + [
+        label for labels in FRIENDLY_LABELS.values() for label in labels
+    ]
+    by_key = {normalise(k): k for k in known}
+    close = difflib.get_close_matches(normalise(header), list(by_key), n=1, cutoff=0.75)
+    return f" Did you mean '{by_key[close[0]]}'?" if close else ""
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 26 -> AA: the letters a spreadsheet shows above its columns."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _cell_text(value: Any) -> str:
+    """A spreadsheet cell as the text a person typed: ``50.0`` -> ``50``, dates as ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    # A line break typed in a cell is one newline, whichever system saved the file.
+    return str(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    *sections, name = path.split(".")
+    for section in sections:
+        data = data.setdefault(section, {})
+    data[name] = value
+
+
+def deep_merge(under: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """``over`` wins field by field; sections present in both are merged, not replaced."""
+    merged: dict[str, Any] = dict(under)
+    for key, value in over.items():
+        below = merged.get(key)
+        if isinstance(below, Mapping) and isinstance(value, Mapping):
+            merged[key] = deep_merge(below, value)
+        else:
+            merged[key] = value
+    return merged
+
+
+# --------------------------------------------------------------------------- rosters
+
+
+@dataclass
+class Roster:
+    """An opened roster: its header is checked; ``rows()`` reads the members lazily."""
+
+    path: Path
+    kind: str  # "csv", "xlsx" or "list"
+    headers: tuple[Header, ...] = ()
+    delimiter: str = ","
+    records: list[Any] | None = field(default=None, repr=False)
+
+    @property
+    def source(self) -> str:
+        return str(self.path)
+
+    def rows(self) -> Iterator[Row]:
+        """Every member row, skipping rows with no values at all."""
+        if self.kind == "list":
+            yield from self._list_rows()
+            return
+        for number, cells in self._tabular_cells():
+            row = self._row(number, cells)
+            if row is not None:
+                yield row
+
+    def count(self) -> int:
+        """How many member rows there are (one quick pass; for the progress bar)."""
+        if self.kind == "list":
+            return len(self.records or [])
+        return sum(
+            1 for _, cells in self._tabular_cells() if any(_cell_text(c).strip() for c in cells)
+        )
+
+    def column_for(self, path: str) -> Header | None:
+        """The roster column a problem's field path came from, if any (``goals[2]`` -> goals)."""
+        base = re.sub(r"\[\d+\]", "", path)
+        for header in self.headers:
+            if header.column is not None and header.column.path == base:
+                return header
+        return None
+
+    def _tabular_cells(self) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        """The cells of every row below the header."""
+        if self.kind == "csv":
+            records = _csv_records(self.path, self.delimiter)
+        else:
+            records = _xlsx_records(self.path)
+        next(records, None)
+        yield from records
+
+    def _row(self, number: int, cells: tuple[Any, ...]) -> Row | None:
+        texts = [_cell_text(c).strip() for c in cells]
+        if not any(texts):
+            return None
+        data: dict[str, Any] = {}
+        problems: list[Problem] = []
+        for index, text in enumerate(texts):
+            if not text:
+                continue
+            header = self.headers[index] if index < len(self.headers) else None
+            if header is None or header.column is None:
+                problems.append(
+                    Problem(
+                        "",
+                        f"column {column_letter(index)} has a value but no header.",
+                        "Give the column a header, or delete the value.",
+                    )
+                )
+                continue
+            value: Any = text
+            if header.column.is_list:
+                value = [item.strip() for item in text.split(LIST_SEPARATOR) if item.strip()]
+            _set_path(data, header.column.path, value)
+        return Row(number, f"row {number}", with_logo_from(data, self.path.parent), tuple(problems))
+
+    def _list_rows(self) -> Iterator[Row]:
+        for number, record in enumerate(self.records or [], start=1):
+            label = f"item {number}"
+            if not isinstance(record, Mapping):
+                problem = Problem(
+                    "",
+                    "is not a patient record (a set of fields).",
+                    "Each item in the list is one patient file's fields.",
+                )
+                yield Row(number, label, {}, (problem,))
+                continue
+            yield Row(number, label, with_logo_from(dict(record), self.path.parent))
+
+
+def open_roster(path: Path) -> Roster:
+    """Open ``path``, check its format and header; raises RosterError before any row is read."""
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        msg = f"{path}: file not found."
+        raise RosterError(msg)
+    if suffix in LIST_SUFFIXES:
+        return _open_list(path)
+    if suffix in XLSX_SUFFIXES:
+        header_cells = next((cells for _, cells in _xlsx_records(path)), ())
+        return _tabular(path, "xlsx", header_cells)
+    if suffix in CSV_SUFFIXES:
+        _check_utf8(path)
+        delimiter = _sniff_delimiter(path)
+        header_cells = next((cells for _, cells in _csv_records(path, delimiter)), ())
+        return _tabular(path, "csv", header_cells, delimiter)
+    if suffix in {".xls", ".ods", ".numbers"}:
+        msg = f"{path}: {suffix} files cannot be read; save the sheet as .xlsx or as CSV (UTF-8)."
+        raise RosterError(msg)
+    msg = (
+        f"{path}: unknown roster type {suffix or '(none)'!r};"
+        " use .csv, .xlsx, or a .yaml/.json list of patient records."
+    )
+    raise RosterError(msg)
+
+
+def _tabular(path: Path, kind: str, header_cells: tuple[Any, ...], delimiter: str = ",") -> Roster:
+    headers: list[Header] = []
+    unknown: list[str] = []
+    seen: dict[str, Header] = {}
+    duplicate: list[str] = []
+    for index, cell in enumerate(header_cells):
+        text = _cell_text(cell).strip()
+        letter = column_letter(index)
+        if not text:
+            headers.append(Header(index, text, letter, None))
+            continue
+        column = find_column(text)
+        if column is None:
+            unknown.append(f"  - column {letter}, {text!r}: unknown column.{_suggest(text)}")
+        elif column.path in seen:
+            first = seen[column.path]
+            duplicate.append(
+                f"  - column {letter}, {text!r}: {column.path} is already column"
+                f" {first.letter} ({first.text!r}); keep one of them."
+            )
+        else:
+            seen[column.path] = Header(index, text, letter, column)
+        headers.append(Header(index, text, letter, column))
+    if not seen:
+        msg = (
+            f"{path}: the first row has no column headers we know. Headers are the patient"
+            " file's field paths (patient.name, patient.date_of_birth, …) or their labels"
+            " (Name, Date of birth, …); `advocacy batch --roster-template FILE` writes them all."
+        )
+        raise RosterError(msg)
+    problems = unknown + duplicate
+    if problems:
+        count = len(problems)
+        noun = "problem" if count == 1 else "problems"
+        lines = [f"{path}: {count} {noun} in the header row; nothing was rendered:", *problems]
+        lines.append(
+            "  Headers are the patient file's field paths (patient.name, …) or their labels"
+            " (Name, Date of birth, …); `advocacy batch --roster-template FILE` writes them all."
+        )
+        raise RosterError("\n".join(lines))
+    return Roster(path, kind, tuple(headers), delimiter)
+
+
+def _check_utf8(path: Path) -> None:
+    # Decode the whole file up front, in chunks: a stray Windows-1252 byte on
+    # row 900 should stop the run before row 1 renders, not halfway through.
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 16):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                line += chunk[: exc.start].count(b"\n")
+                msg = (
+                    f"{path}: line {line} is not UTF-8 text. In Excel choose"
+                    " 'CSV UTF-8 (Comma delimited)'; in LibreOffice tick 'Edit filter settings'"
+                    " and pick Unicode (UTF-8)."
+                )
+                raise RosterError(msg) from None
+            line += chunk.count(b"\n")
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            msg = f"{path}: the file ends in the middle of a character."
+            raise RosterError(msg) from None
+
+
+_SEP_HINT = re.compile(r"^\ufeff?sep=(.)\s*$")
+
+
+def _sniff_delimiter(path: Path) -> str:
+    """Comma, semicolon (Excel in most of Europe) or tab: whichever splits the header most."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        first = handle.readline()
+    hint = _SEP_HINT.match(first)
+    if hint:
+        return hint.group(1)
+    counts = {d: len(next(csv.reader([first], delimiter=d), [])) for d in (",", ";", "\t")}
+    return max(counts, key=lambda d: (counts[d], d == ","))
+
+
+def _csv_records(path: Path, delimiter: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """``(row number as a spreadsheet shows it, cells)``; a quoted newline stays in its row."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        number = 0
+        for record in reader:
+            if number == 0 and _SEP_HINT.match(delimiter.join(record)):
+                continue  # Excel's "sep=;" line is not a row it shows
+            number += 1
+            yield number, tuple(record)
+
+
+def _xlsx_records(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        # read_only streams rows from the zip; data_only gives formulas' last results.
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        msg = f"{path}: not an Excel workbook ({type(exc).__name__}); save it as .xlsx or as CSV."
+        raise RosterError(msg) from None
+    try:
+        sheet = workbook.worksheets[0]
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, tuple(cells)
+    finally:
+        workbook.close()
+
+
+def _open_list(path: Path) -> Roster:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        msg = f"{path}: the file is not UTF-8 text; save it as UTF-8."
+        raise RosterError(msg) from None
+    try:
+        records = parse_text(text, path.suffix, str(path))
+    except AdvocacyError as exc:
+        raise RosterError(str(exc)) from None
+    if isinstance(records, Mapping) and len(records) == 1:
+        # Accept {"patients": [...]} as well as a bare list.
+        only = next(iter(records.values()))
+        if isinstance(only, list):
+            records = only
+    if not isinstance(records, list):
+        msg = f"{path}: expected a list of patient records (one '- patient: …' item per member)."
+        raise RosterError(msg)
+    return Roster(path, "list", records=records)
+
+
+# --------------------------------------------------------------------------- template
+
+
+def header_row() -> list[str]:
+    return [column.path for column in columns()]
+
+
+def template_bytes(path: Path) -> bytes:
+    """An empty roster with every header, as CSV (with a BOM, for Excel) or XLSX."""
+    suffix = path.suffix.lower()
+    if suffix in XLSX_SUFFIXES:
+        return _xlsx_template()
+    if suffix in CSV_SUFFIXES:
+        import io
+
+        text = io.StringIO()
+        csv.writer(text, delimiter="\t" if suffix == ".tsv" else ",").writerow(header_row())
+        return codecs.BOM_UTF8 + text.getvalue().encode("utf-8")
+    msg = f"{path}: write the roster template as .csv or .xlsx."
+    raise RosterError(msg)
+
+
+def write_template(path: Path, *, force: bool = False) -> None:
+    output.write_atomic(path, template_bytes(path), force=force)
+
+
+def _xlsx_template() -> bytes:
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Members"
+    sheet.append(header_row())
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(columns()):
+        sheet.column_dimensions[column_letter(index)].width = max(14, len(column.path) + 2)
+        # Dates and numbers typed into text cells keep exactly what was typed.
+        sheet.column_dimensions[column_letter(index)].number_format = "@"
+    help_sheet = workbook.create_sheet("Help")
+    help_sheet.append(["Column", "Also accepted as", "What to write"])
+    for cell in help_sheet[1]:
+        cell.font = Font(bold=True)
+    for column in columns():
+        also = ", ".join(FRIENDLY_LABELS.get(column.path, (column.label,)))
+        note = column.description
+        if column.is_list:
+            note = f"{note}; separate items with {LIST_SEPARATOR}".lstrip("; ")
+        help_sheet.append([column.path, also, note])
+    help_sheet.column_dimensions["A"].width = 38
+    help_sheet.column_dimensions["B"].width = 40
+    help_sheet.column_dimensions["C"].width = 70
+    data = io.BytesIO()
+    workbook.save(data)
+    return data.getvalue()

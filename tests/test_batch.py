@@ -1,0 +1,571 @@
+"""`advocacy batch`: rosters in every format, bad rows reported not fatal, nothing lost."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+import pytest
+from click.testing import CliRunner
+
+from advocacy import batch, roster
+from advocacy.cli import cli
+from advocacy.errors import InvalidPatientError
+from advocacy.model import validate_patient
+from tests.conftest import FIXTURES, pdf_text
+
+ROSTERS = FIXTURES / "rosters"
+
+
+def _invoke(runner: CliRunner, *args: str | Path) -> Any:
+    result = runner.invoke(cli, ["batch", *map(str, args)])
+    assert "Traceback" not in result.output, result.output
+    return result
+
+
+def _report(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _pages(path: Path) -> int:
+    with pikepdf.open(path) as pdf:
+        return len(pdf.pages)
+
+
+def _write_xlsx(path: Path, header: list[str], rows: list[list[Any]]) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+
+
+def _members(roster_path: Path) -> list[tuple[str, dict[str, Any]]]:
+    return [(row.label, row.data) for row in roster.open_roster(roster_path).rows()]
+
+
+# --------------------------------------------------------------------------- reading rosters
+
+
+def test_comma_csv_with_friendly_headers_in_any_case() -> None:
+    rows = _members(ROSTERS / "mixed.csv")
+    assert [label for label, _ in rows] == [f"row {n}" for n in range(2, 8)]
+    label, first = rows[0]
+    assert first["patient"] == {
+        "name": "Ann Able",
+        "date_of_birth": "1961-02-03",
+        "diagnosis": "Hereditary spastic paraplegia",
+    }
+    assert first["goals"] == ["Stand up from a chair", "Walk to the shop"]
+    assert first["trial"] == {"first_dose_mcg": "50"}
+    assert first["appointment"] == {"clinic": "Spasticity Service"}
+    # An empty cell is a missing field, not an empty string.
+    assert "trial" not in rows[2][1]
+
+
+def test_semicolon_csv_with_bom_crlf_and_a_newline_inside_a_cell() -> None:
+    rows = _members(ROSTERS / "semicolon-bom.csv")
+    # A quoted newline stays in its row; an empty row is skipped but still counted.
+    assert [label for label, _ in rows] == ["row 2", "row 3", "row 5"]
+    zoe = rows[0][1]
+    assert zoe["patient"]["name"] == "Zoë Semicolon"
+    assert zoe["goals"] == ["Stand", "Walk"]
+    assert zoe["statement"] == "Line one\nline two"
+
+
+def test_excel_sep_hint_line_is_not_a_row(tmp_path: Path) -> None:
+    path = tmp_path / "hint.csv"
+    path.write_text("sep=;\nName;Date of birth;Diagnosis\nAnn;1961-02-03;HSP\n", encoding="utf-8")
+    assert _members(path) == [
+        ("row 2", {"patient": {"name": "Ann", "date_of_birth": "1961-02-03", "diagnosis": "HSP"}})
+    ]
+
+
+def test_xlsx_cells_are_read_as_typed(tmp_path: Path) -> None:
+    path = tmp_path / "members.xlsx"
+    header = ["Name", "Date of birth", "Diagnosis", "First dose", "Appointment time", "MRN"]
+    _write_xlsx(
+        path,
+        header,
+        [
+            ["Ann Able", dt.datetime(1961, 2, 3), "HSP", 50.0, dt.time(10, 30), 1234567],
+            [None, None, None, None, None, None],
+            ["Eve", dt.date(1966, 7, 8), "HSP", 0.05, None, None],
+        ],
+    )
+    rows = _members(path)
+    assert [label for label, _ in rows] == ["row 2", "row 4"]
+    ann = rows[0][1]
+    assert ann["patient"]["date_of_birth"] == "1961-02-03"
+    assert ann["patient"]["hospital_number"] == "1234567"
+    assert ann["trial"]["first_dose_mcg"] == "50"
+    assert ann["appointment"]["time"] == "10:30"
+    assert validate_patient(ann, "row 2").data.trial.first_dose_mcg == 50
+    assert rows[1][1]["trial"]["first_dose_mcg"] == "0.05"
+
+
+@pytest.mark.parametrize("name", ["members.yaml", "members.json"])
+def test_yaml_and_json_lists_are_patient_records(name: str) -> None:
+    rows = _members(ROSTERS / name)
+    assert rows[0] == (
+        "item 1",
+        {
+            "patient": {
+                "name": "Ann Able",
+                "date_of_birth": dt.date(1961, 2, 3),
+                "diagnosis": "HSP",
+            },
+            "goals": ["Stand up from a chair"],
+        }
+        if name.endswith("yaml")
+        else {"patient": {"name": "Ann Able", "date_of_birth": "1961-02-03", "diagnosis": "HSP"}},
+    )
+
+
+def test_every_label_means_exactly_one_field() -> None:
+    # Building the table raises if two fields claim one label.
+    for column in roster.columns():
+        assert roster.find_column(column.path) is column
+        assert roster.find_column(column.path.upper().replace(".", " ")) is column
+        for label in roster.FRIENDLY_LABELS.get(column.path, ()):
+            assert roster.find_column(f"  {label.lower()} ") is column
+    assert roster.find_column("Date of birth").path == "patient.date_of_birth"  # type: ignore[union-attr]
+    assert roster.find_column("Other") is None  # too vague to guess
+
+
+def test_not_utf8_is_refused_with_the_line(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(
+        "Name,Date of birth,Diagnosis\nAnn,1961-02-03,HSP\nZoë,1970-01-02,HSP\n".encode("cp1252")
+    )
+    result = _invoke(runner, path, "--out-dir", tmp_path / "out")
+    assert result.exit_code == 2
+    assert "line 3 is not UTF-8" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_unknown_column_stops_before_anything_renders(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = _invoke(runner, ROSTERS / "unknown-column.csv", "--out-dir", out)
+    assert result.exit_code == 2
+    assert (
+        "column B, 'Date of brith': unknown column. Did you mean 'Date of birth'?" in result.stderr
+    )
+    assert "column D, 'Favourite colour': unknown column." in result.stderr
+    assert "nothing was rendered" in result.stderr
+    assert not out.exists()
+
+
+def test_roster_template_has_every_header(runner: CliRunner, tmp_path: Path) -> None:
+    for name in ("template.csv", "template.xlsx"):
+        path = tmp_path / name
+        result = _invoke(runner, "--roster-template", path)
+        assert result.exit_code == 0, result.output
+        opened = roster.open_roster(path)
+        assert [h.text for h in opened.headers] == roster.header_row()
+        assert list(opened.rows()) == []
+    assert "patient.date_of_birth" in roster.header_row()
+    assert "goals" in roster.header_row()
+    result = _invoke(runner, "--roster-template", tmp_path / "template.csv")
+    assert result.exit_code == 1  # never overwritten without --force
+
+
+# --------------------------------------------------------------------------- names
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ann Able-1961-02-03", "Ann-Able-1961-02-03"),
+        ("../../etc/passwd", "etc-passwd"),
+        ('a:b*c?"d<e>f|g\\h', "a-b-c-d-e-f-g-h"),
+        ("CON", "_CON"),
+        ("Zoe\u0308 O'Brien", "Zoë-O'Brien"),
+        ("  . ", ""),
+        ("x" * 300, "x" * 150),
+    ],
+)
+def test_file_names_are_safe_everywhere(text: str, expected: str) -> None:
+    assert batch.safe_name(text) == expected
+
+
+@pytest.mark.parametrize("pattern", ["{name.__class__}", "{nope}", "plain", "{name", "a/{name}"])
+def test_bad_name_patterns_are_usage_errors(
+    runner: CliRunner, tmp_path: Path, pattern: str
+) -> None:
+    result = _invoke(
+        runner, ROSTERS / "mixed.csv", "--out-dir", tmp_path, "--name-pattern", pattern
+    )
+    assert result.exit_code == 2
+    assert "--name-pattern" in result.stderr
+
+
+# --------------------------------------------------------------------------- running
+
+
+def test_mixed_roster_renders_the_good_rows_and_reports_the_bad(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    out, report = tmp_path / "out", tmp_path / "report.csv"
+    result = _invoke(
+        runner, ROSTERS / "mixed.csv", "--out-dir", out, "--report", report, "--jobs", "2"
+    )
+    assert result.exit_code == 1
+    assert sorted(p.name for p in out.iterdir()) == [
+        "Ann-Able-1961-02-03.pdf",
+        "Cat-Careful-1963-04-05.pdf",
+    ]
+    text = " ".join(pdf_text((out / "Ann-Able-1961-02-03.pdf").read_bytes()))
+    assert "Ann Able" in text
+    rows = _report(report)
+    assert [(r["row"], r["field"]) for r in rows] == [
+        ("3", "trial.first_dose_mcg"),
+        ("5", "patient.name"),
+        ("6", "patient.date_of_birth"),
+        ("7", "trial.first_dose_mcg"),
+    ]
+    assert rows[2]["column"] == "B (DATE OF BIRTH)"
+    assert "YYYY-MM-DD" in rows[2]["fix"]
+    assert "micrograms" in rows[3]["problem"]
+    # The same words as `check` uses, with the row and column on stderr.
+    assert "mixed.csv row 6: patient.date_of_birth (column B): '14/03/1972' is not a date." in (
+        result.stderr
+    )
+    assert "2 PDFs written" in result.stderr
+    assert "4 rows failed" in result.stderr
+
+
+def test_yaml_list_reports_items(runner: CliRunner, tmp_path: Path) -> None:
+    report = tmp_path / "report.csv"
+    result = _invoke(
+        runner, ROSTERS / "members.yaml", "--out-dir", tmp_path / "out", "--report", report
+    )
+    assert result.exit_code == 1
+    assert len(list((tmp_path / "out").glob("*.pdf"))) == 1
+    assert "members.yaml item 2: patient.date_of_brith: unknown field." in result.stderr
+    assert {r["row"] for r in _report(report)} == {"2", "3"}
+
+
+def test_combined_and_duplex(runner: CliRunner, tmp_path: Path) -> None:
+    out, combined = tmp_path / "out", tmp_path / "all.pdf"
+    result = _invoke(
+        runner, ROSTERS / "semicolon-bom.csv", "--out-dir", out, "--combined", combined, "--duplex"
+    )
+    assert result.exit_code == 1  # row 3 has a dose in mg
+    singles = [out / "Zoë-Semicolon-1970-01-02.pdf", out / "Xi-Last-1972-03-04.pdf"]
+    counts = [_pages(p) for p in singles]
+    pages = pdf_text(combined.read_bytes())
+    padded = [c + c % 2 for c in counts]
+    assert len(pages) == padded[0] + counts[1]
+    # Each member starts on a front side (an odd page) and on a page of their own.
+    assert "Zoë Semicolon" in pages[0]
+    assert "Xi Last" in pages[padded[0]]
+    assert "Zoë Semicolon" not in pages[padded[0]]
+
+
+def test_combined_only_writes_one_file(runner: CliRunner, tmp_path: Path) -> None:
+    combined = tmp_path / "all.pdf"
+    result = _invoke(runner, ROSTERS / "mixed.csv", "--combined", combined, "--jobs", "1")
+    assert result.exit_code == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["all.pdf"]
+    text = " ".join(pdf_text(combined.read_bytes()))
+    assert "Ann Able" in text
+    assert "Cat Careful" in text
+
+
+def test_existing_files_collisions_force_and_skip(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "twins.csv"
+    path.write_text(
+        "Name,Date of birth,Diagnosis\nAnn Able,1961-02-03,HSP\nann able,1961-02-03,MS\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = _invoke(runner, path, "--out-dir", out)
+    assert result.exit_code == 0, result.output
+    # Two members with one name: the second gets a suffix (case-insensitively, as on Windows).
+    assert sorted(p.name for p in out.iterdir()) == [
+        "Ann-Able-1961-02-03.pdf",
+        "ann-able-1961-02-03-2.pdf",
+    ]
+    first = out / "Ann-Able-1961-02-03.pdf"
+    first.write_bytes(b"mine")
+    result = _invoke(runner, path, "--out-dir", out)
+    assert result.exit_code == 1
+    assert "already exists" in result.stderr
+    assert first.read_bytes() == b"mine"
+    result = _invoke(runner, path, "--out-dir", out, "--skip-existing")
+    assert result.exit_code == 0
+    assert "2 already there (skipped)" in result.stderr
+    assert first.read_bytes() == b"mine"
+    result = _invoke(runner, path, "--out-dir", out, "--force")
+    assert result.exit_code == 0
+    assert first.read_bytes().startswith(b"%PDF-")
+
+
+def test_fail_fast_stops_at_the_first_bad_row(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = _invoke(runner, ROSTERS / "mixed.csv", "--out-dir", out, "--fail-fast", "-j", "1")
+    assert result.exit_code == 1
+    assert "row 3" in result.stderr
+    assert "row 5" not in result.stderr
+    assert [p.name for p in out.iterdir()] == ["Ann-Able-1961-02-03.pdf"]
+    assert "--fail-fast" in result.stderr
+
+
+def test_defaults_are_merged_under_every_row(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "Name,Date of birth,Diagnosis,Clinic\n"
+        "Ann Able,1961-02-03,HSP,\n"
+        "Ben Own,1962-03-04,HSP,Southern Rehab Unit\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = _invoke(runner, path, "--out-dir", out, "--defaults", ROSTERS / "defaults.yaml")
+    assert result.exit_code == 0, result.output
+    ann = " ".join(pdf_text((out / "Ann-Able-1961-02-03.pdf").read_bytes()))
+    ben = " ".join(pdf_text((out / "Ben-Own-1962-03-04.pdf").read_bytes()))
+    assert "Northern Spasticity Clinic" in ann
+    assert "Southern Rehab Unit" in ben
+    assert "Northern Spasticity Clinic" not in ben
+    # en-GB from the defaults: doses in words, dates day first.
+    assert "3 February 1961" in ann
+
+
+def test_bad_defaults_stop_the_run(runner: CliRunner, tmp_path: Path) -> None:
+    defaults = tmp_path / "defaults.yaml"
+    defaults.write_text("trial:\n  first_dose_mcg: 0.05\napointment: {}\n", encoding="utf-8")
+    result = _invoke(
+        runner, ROSTERS / "mixed.csv", "--out-dir", tmp_path / "out", "--defaults", defaults
+    )
+    assert result.exit_code == 2
+    assert "trial.first_dose_mcg" in result.stderr
+    assert "Did you mean 'appointment'?" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_progress_is_reported_for_every_row(tmp_path: Path) -> None:
+    seen: list[batch.Progress] = []
+    result = batch.run(
+        ROSTERS / "mixed.csv",
+        batch.BatchSettings(out_dir=tmp_path, jobs=1),
+        on_progress=seen.append,
+    )
+    assert result.exit_code == 1
+    assert [p.done for p in seen] == [1, 2, 3, 4, 5, 6]
+    assert seen[-1] == batch.Progress(done=6, failed=4, skipped=0, total=6)
+
+
+def test_workers_are_recycled_and_leave_no_temporary_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(temp))
+    members = _roster_of(tmp_path / "members.csv", 3)
+    out = tmp_path / "out"
+    result = batch.run(members, batch.BatchSettings(out_dir=out, jobs=1, recycle_after=2))
+    assert (result.rendered, result.failed) == (3, 0)
+    assert _assert_complete_pdfs(out) == 3
+    # Workers copy fonts into weasyprint-* folders they never remove: the
+    # pool's own folder held them, and it is gone.
+    assert list(temp.iterdir()) == []
+
+
+def test_usage_errors(runner: CliRunner, tmp_path: Path) -> None:
+    mixed = ROSTERS / "mixed.csv"
+    for args in (
+        [mixed, "--force", "--skip-existing"],
+        [mixed, "--duplex"],
+        [mixed, "--combined", tmp_path / "a.pdf", "--skip-existing"],
+        ["--out-dir", tmp_path],
+        [tmp_path / "nope.csv"],
+    ):
+        result = _invoke(runner, *args)
+        assert result.exit_code == 2, (args, result.output)
+    result = _invoke(runner, ROSTERS / "logo.png")
+    assert result.exit_code == 2
+    assert "unknown roster type" in result.stderr
+
+
+# --------------------------------------------------------------------------- interruptions
+
+
+def _start(roster_path: Path, out: Path, *extra: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "advocacy",
+            "batch",
+            str(roster_path),
+            "--out-dir",
+            str(out),
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group: the workers are stopped with it
+    )
+
+
+def _wait_for_pdf(out: Path, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 120
+    while not list(out.glob("*.pdf")):
+        assert process.poll() is None, process.stderr.read() if process.stderr else ""
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+
+def _roster_of(path: Path, count: int) -> Path:
+    lines = ["Name,Date of birth,Diagnosis"]
+    lines += [f"Member {n:02d},1960-01-{n:02d},HSP" for n in range(1, count + 1)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _assert_complete_pdfs(out: Path) -> int:
+    names = [p for p in out.iterdir() if p.suffix == ".pdf"]
+    for path in names:
+        with pikepdf.open(path) as pdf:  # a partial file would not open
+            assert len(pdf.pages) >= 1
+    return len(names)
+
+
+def test_killed_batch_leaves_complete_pdfs_and_resumes(runner: CliRunner, tmp_path: Path) -> None:
+    members = _roster_of(tmp_path / "members.csv", 8)
+    out = tmp_path / "out"
+    process = _start(members, out, "--jobs", "1")
+    _wait_for_pdf(out, process)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.communicate()
+    done = _assert_complete_pdfs(out)
+    assert 1 <= done < 8
+    # What a kill mid-write leaves behind: a hidden temporary file, never a .pdf.
+    (out / ".Member-08-1960-01-08.pdf.x1y2z3.part").write_bytes(b"%PDF-1.7 half")
+    result = _invoke(runner, members, "--out-dir", out, "--skip-existing")
+    assert result.exit_code == 0, result.output
+    assert f"{done} already there (skipped)" in result.stderr
+    assert _assert_complete_pdfs(out) == 8
+    assert sorted(p.name for p in out.iterdir() if not p.name.endswith(".pdf")) == []
+
+
+def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
+    members = _roster_of(tmp_path / "members.csv", 8)
+    out = tmp_path / "out"
+    process = _start(members, out, "--jobs", "1")
+    _wait_for_pdf(out, process)
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    message = stderr.decode()
+    assert process.returncode == 1, message
+    assert "Traceback" not in message
+    assert "Interrupted: run the same command with --skip-existing to finish." in message
+    assert 1 <= _assert_complete_pdfs(out) < 8
+    assert [p.name for p in out.iterdir() if p.suffix != ".pdf"] == []
+
+
+# --------------------------------------------------------------------------- acceptance
+
+
+_BAD_ROWS = {
+    7: ("trial.first_dose_mcg", 500),  # above the label's highest test bolus
+    19: ("patient.name", None),  # missing
+    33: ("patient.date_of_birth", "31/02/1980"),  # not a date
+    50: ("trial.first_dose_mcg", 0.05),  # looks like milligrams
+}
+_HEADER = ["Name", "Date of birth", "Diagnosis", "First dose (mcg)", "Goals", "Statement"]
+
+
+def _sixty_rows() -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    for index in range(60):
+        row: list[Any] = [
+            f"Member {index + 1:02d}",
+            dt.date(1950, 1, 1) + dt.timedelta(days=397 * index),
+            "Hereditary spastic paraplegia",
+            50,
+            "Stand up from a chair; Walk to the shop",
+            "My legs are stiff,\nbut the stiffness holds me up." if index % 10 == 0 else None,
+        ]
+        if index in _BAD_ROWS:
+            path, value = _BAD_ROWS[index]
+            column = {"trial.first_dose_mcg": 3, "patient.name": 0, "patient.date_of_birth": 1}
+            row[column[path]] = value
+        rows.append(row)
+    return rows
+
+
+def _as_spreadsheet_csv(rows: list[list[Any]]) -> bytes:
+    """What Excel writes for 'CSV UTF-8' in a semicolon locale: BOM, CRLF, quoted newlines."""
+    text = io.StringIO()
+    writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
+    writer.writerow(_HEADER)
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    return "\ufeff".encode() + text.getvalue().encode("utf-8")
+
+
+@pytest.mark.slow
+def test_sixty_rows_with_four_bad_as_csv_and_xlsx(runner: CliRunner, tmp_path: Path) -> None:
+    rows = _sixty_rows()
+    expected_bad = {str(index + 2) for index in _BAD_ROWS}  # the header is row 1
+    sources = {"csv": tmp_path / "members.csv", "xlsx": tmp_path / "members.xlsx"}
+    sources["csv"].write_bytes(_as_spreadsheet_csv(rows))
+    _write_xlsx(sources["xlsx"], _HEADER, rows)
+
+    out, combined, report = tmp_path / "csv-out", tmp_path / "all.pdf", tmp_path / "csv.csv"
+    result = _invoke(
+        runner, sources["csv"], "--out-dir", out, "--combined", combined, "--report", report
+    )
+    assert result.exit_code == 1
+    pdfs = sorted(out.glob("*.pdf"))
+    assert len(pdfs) == 56
+    assert {r["row"] for r in _report(report)} == expected_bad
+    assert "4 rows failed" in result.stderr
+    # Every member's pages, in roster order, in the one combined file.
+    from pypdf import PdfReader
+
+    reader = PdfReader(combined)
+    expected_names = [r[0] for i, r in enumerate(rows) if i not in _BAD_ROWS]
+    first_page = 0
+    # File names start with the member's name, so sorting them is the roster's order.
+    for name, single in zip(expected_names, pdfs, strict=True):
+        assert single.name.startswith(name.replace(" ", "-"))
+        assert name in (reader.pages[first_page].extract_text() or "")
+        first_page += _pages(single)
+    assert first_page == len(reader.pages)
+
+    # The XLSX gives the same members: every row validates to the same patient
+    # (so the same PDF, byte for byte), the same file names and the same report.
+    csv_rows = [validate_or_none(row.data) for row in roster.open_roster(sources["csv"]).rows()]
+    xlsx_rows = [validate_or_none(row.data) for row in roster.open_roster(sources["xlsx"]).rows()]
+    assert xlsx_rows == csv_rows
+    report_xlsx = tmp_path / "xlsx.csv"
+    result = _invoke(
+        runner, sources["xlsx"], "--out-dir", out, "--skip-existing", "--report", report_xlsx
+    )
+    assert result.exit_code == 1
+    assert "56 already there (skipped)" in result.stderr
+    assert _report(report_xlsx) == _report(report)
+    assert sorted(out.glob("*.pdf")) == pdfs
+
+
+def validate_or_none(data: dict[str, Any]) -> Any:
+    try:
+        return validate_patient(data, "row").data
+    except InvalidPatientError as exc:
+        return [str(p) for p in exc.problems]
