@@ -151,3 +151,40 @@ def test_help_does_not_import_weasyprint() -> None:
         "assert 'pydantic' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
+def test_render_uses_the_files_own_logo(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "group"
+    folder.mkdir()
+    (folder / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="60" height="20"><rect width="60"'
+        ' height="20"/></svg>'
+    )
+    source = folder / "p.yaml"
+    source.write_text(
+        "patient: {name: Logo Person, date_of_birth: 1970-01-01, diagnosis: HSP}\n"
+        "organisation: {name: Test Group, logo: logo.svg}\n"
+    )
+    html = tmp_path / "p.html"
+    result = runner.invoke(
+        cli, ["render", str(source), "--format", "html", "-o", str(html)], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    assert (folder / "logo.svg").as_uri() in html.read_text()
+    pdf = tmp_path / "p.pdf"
+    result = runner.invoke(cli, ["render", str(source), "-o", str(pdf)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "Test Group" in pdf_text(pdf.read_bytes())[0]
+
+
+def test_render_refuses_a_logo_that_is_not_an_image(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "logo.txt").write_text("not a logo")
+    source = tmp_path / "p.yaml"
+    source.write_text(
+        "patient: {name: Logo Person, date_of_birth: 1970-01-01, diagnosis: HSP}\n"
+        "organisation: {name: Test Group, logo: logo.txt}\n"
+    )
+    result = runner.invoke(cli, ["render", str(source), "-o", str(tmp_path / "p.pdf")])
+    assert result.exit_code == 2
+    assert "organisation.logo" in result.stderr
+    assert not (tmp_path / "p.pdf").exists()

@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from advocacy.errors import AdvocacyError, InvalidPatientError, Problem
-from advocacy.model import Organisation, parse_text
+from advocacy.model import Organisation, anchor_logo, parse_text
 from advocacy.validation import problems_from_validation_error
 
 # A logo prints about 18 mm tall: a few hundred pixels is plenty, and every
@@ -79,17 +79,9 @@ def load_organisation(path: Path) -> Organisation:
 
 
 def with_logo_from(data: dict[str, Any], base: Path) -> dict[str, Any]:
-    """A patient record whose organisation's relative logo path is made absolute from ``base``.
-
-    A relative path is relative to the file that names it (an org file, the
-    --defaults file, the roster), never to the folder the command runs in.
-    """
-    organisation = data.get("organisation")
-    if isinstance(organisation, Mapping):
-        logo = organisation.get("logo")
-        if isinstance(logo, str) and logo.strip() and not Path(logo.strip()).is_absolute():
-            data = {**data, "organisation": {**organisation, "logo": str(base / logo.strip())}}
-    return data
+    """A patient record whose organisation's relative logo path is made absolute from ``base``."""
+    anchored: dict[str, Any] = anchor_logo(data, base)
+    return anchored
 
 
 def validate_organisation(raw: Mapping[str, Any], source: str, *, base: Path) -> Organisation:

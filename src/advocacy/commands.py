@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from advocacy import document, fontcheck, output, pipeline
+from advocacy import branding, document, fontcheck, output, pipeline
 from advocacy.errors import Problem, UnsupportedCharactersError
 from advocacy.model import load_patient
 
@@ -50,10 +50,20 @@ def render_file(
     if on_warning and warnings:
         on_warning(warnings, str(source))
     options = document.options_for(loaded.data, **overrides)
+    # The file's own organisation: its logo is checked, then it is the one extra
+    # file the renderer may read.
+    brand = branding.brand(loaded.data.organisation, str(source))
+    logo_url = brand.logo_url if brand else None
     if fmt == "html":
-        data = pipeline.render_html(loaded.data, options, standalone=True).encode()
+        html = pipeline.render_html(loaded.data, options, standalone=True, org_logo_url=logo_url)
+        data = html.encode()
     else:
-        data = pipeline.render_pdf(loaded.data, options)
+        from advocacy import render
+
+        renderer = render.default_renderer()
+        if brand and brand.logo:
+            renderer.allow_file(brand.logo)
+        data = pipeline.render_pdf(loaded.data, options, renderer=renderer, org_logo_url=logo_url)
     if to_stdout:
         output.write_stdout(data)
         return None

@@ -427,7 +427,24 @@ def load_patient(path: str | Path, *, today: dt.date | None = None) -> LoadedPat
         ) from None
     except OSError as exc:
         raise InvalidPatientError(source, [Problem("", exc.strerror or str(exc))]) from None
-    return validate_patient(parse_text(text, path.suffix, source), source, today=today)
+    raw = anchor_logo(parse_text(text, path.suffix, source), path.parent)
+    return validate_patient(raw, source, today=today)
+
+
+def anchor_logo(data: Any, base: Path) -> Any:
+    """Make a relative ``organisation.logo`` relative to the file that names it.
+
+    Never to the folder the command runs in, so a file and its logo can be
+    kept together and used from anywhere.
+    """
+    if not isinstance(data, Mapping):
+        return data
+    organisation = data.get("organisation")
+    if isinstance(organisation, Mapping):
+        logo = organisation.get("logo")
+        if isinstance(logo, str) and logo.strip() and not Path(logo.strip()).is_absolute():
+            data = {**data, "organisation": {**organisation, "logo": str(base / logo.strip())}}
+    return data
 
 
 def _syntax(source: str, detail: str) -> InvalidPatientError:
