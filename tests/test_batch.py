@@ -404,7 +404,8 @@ def test_usage_errors(runner: CliRunner, tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- interruptions
 
 
-def _start(roster_path: Path, out: Path, *extra: str) -> subprocess.Popen[bytes]:
+def _start(roster_path: Path, out: Path, *extra: str, temp: Path) -> subprocess.Popen[bytes]:
+    temp.mkdir(exist_ok=True)
     return subprocess.Popen(
         [
             sys.executable,
@@ -419,6 +420,7 @@ def _start(roster_path: Path, out: Path, *extra: str) -> subprocess.Popen[bytes]
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,  # its own process group: the workers are stopped with it
+        env={**os.environ, "TMPDIR": str(temp)},
     )
 
 
@@ -445,10 +447,12 @@ def _assert_complete_pdfs(out: Path) -> int:
     return len(names)
 
 
-def test_killed_batch_leaves_complete_pdfs_and_resumes(runner: CliRunner, tmp_path: Path) -> None:
+def test_killed_batch_leaves_complete_pdfs_and_resumes(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     members = _roster_of(tmp_path / "members.csv", 8)
-    out = tmp_path / "out"
-    process = _start(members, out, "--jobs", "1")
+    out, temp = tmp_path / "out", tmp_path / "temp"
+    process = _start(members, out, "--jobs", "1", temp=temp)
     _wait_for_pdf(out, process)
     os.killpg(process.pid, signal.SIGKILL)
     process.communicate()
@@ -456,17 +460,22 @@ def test_killed_batch_leaves_complete_pdfs_and_resumes(runner: CliRunner, tmp_pa
     assert 1 <= done < 8
     # What a kill mid-write leaves behind: a hidden temporary file, never a .pdf.
     (out / ".Member-08-1960-01-08.pdf.x1y2z3.part").write_bytes(b"%PDF-1.7 half")
+    # The killed run's pool folder (fonts copied by its workers) is still there...
+    assert [p.name.split("-")[2] for p in temp.iterdir()] == [str(process.pid)]
+    monkeypatch.setattr("tempfile.tempdir", str(temp))
     result = _invoke(runner, members, "--out-dir", out, "--skip-existing")
     assert result.exit_code == 0, result.output
     assert f"{done} already there (skipped)" in result.stderr
     assert _assert_complete_pdfs(out) == 8
     assert sorted(p.name for p in out.iterdir() if not p.name.endswith(".pdf")) == []
+    # ...until the next run, which removes it.
+    assert list(temp.iterdir()) == []
 
 
 def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     members = _roster_of(tmp_path / "members.csv", 8)
-    out = tmp_path / "out"
-    process = _start(members, out, "--jobs", "1")
+    out, temp = tmp_path / "out", tmp_path / "temp"
+    process = _start(members, out, "--jobs", "1", temp=temp)
     _wait_for_pdf(out, process)
     os.killpg(process.pid, signal.SIGINT)
     _, stderr = process.communicate(timeout=120)
@@ -476,6 +485,7 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     assert "Interrupted: run the same command with --skip-existing to finish." in message
     assert 1 <= _assert_complete_pdfs(out) < 8
     assert [p.name for p in out.iterdir() if p.suffix != ".pdf"] == []
+    assert list(temp.iterdir()) == []  # an interrupted run still cleans up
 
 
 # --------------------------------------------------------------------------- acceptance

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
-from advocacy import branding, document, fontcheck, output
+from advocacy import branding, document, fontcheck, output, pipeline
 from advocacy.errors import AdvocacyError, InvalidPatientError, Problem
 from advocacy.model import PatientFile, parse_text, validate_patient
 from advocacy.options import RenderOptions
@@ -57,6 +57,7 @@ _RESERVED_NAMES = {"CON", "PRN", "AUX", "NUL"} | {
     f"{p}{n}" for p in ("COM", "LPT") for n in "123456789"
 }
 _UNSAFE_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+_POOL_PREFIX = "advocacy-batch-"
 _PART_FILE = re.compile(r"^\..+\.pdf\.[A-Za-z0-9_]+\.part$")
 # The placeholder patient lets a partial file (--defaults) be checked by the full schema.
 _PLACEHOLDER = {"patient": {"name": "-", "date_of_birth": "1970-01-01", "diagnosis": "-"}}
@@ -383,15 +384,12 @@ def letter_html(
     patient: PatientFile, options: RenderOptions, brand: branding.Branding | None
 ) -> str:
     """The member's letter, with the group's branding and its checked logo."""
-    from advocacy import render
-
-    context = document.build_context(
+    return pipeline.render_html(
         patient,
         options,
         org=brand.organisation if brand else None,
         org_logo_url=brand.logo_url if brand else None,
     )
-    return render.render_html(document.TEMPLATE, context)
 
 
 def _failed(number: int, label: str, *problems: Problem) -> RowOutcome:
@@ -604,7 +602,8 @@ class _Run:
         if self.out_dir is not None:
             self.out_dir.mkdir(parents=True, exist_ok=True)
             _remove_stale_parts(self.out_dir)
-        temp_dir = Path(tempfile.mkdtemp(prefix="advocacy-batch-"))
+        _remove_abandoned_pools()
+        temp_dir = Path(tempfile.mkdtemp(prefix=f"{_POOL_PREFIX}{os.getpid()}-"))
         combiner = (
             _Combiner(temp_dir, duplex=self.settings.duplex)
             if self.settings.combined is not None
@@ -747,6 +746,27 @@ class _Run:
         if self.on_progress is not None:
             done = result.rendered + result.skipped + result.failed
             self.on_progress(Progress(done, result.failed, result.skipped, self.total))
+
+
+def _remove_abandoned_pools() -> None:
+    """Remove pool folders whose run was killed (SIGKILL leaves no chance to clean up).
+
+    Each is named after its run's process; one whose process is gone holds
+    only copies of the bundled fonts. POSIX only: elsewhere ``os.kill(pid, 0)``
+    would not merely ask whether the process exists.
+    """
+    if os.name != "posix":
+        return
+    for folder in Path(tempfile.gettempdir()).glob(f"{_POOL_PREFIX}*-*"):
+        pid = folder.name.removeprefix(_POOL_PREFIX).split("-", 1)[0]
+        try:
+            if not pid.isdigit() or folder.stat().st_uid != os.getuid():
+                continue
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:  # someone else's process, or the folder just went
+            continue
 
 
 def _remove_stale_parts(folder: Path) -> None:

@@ -83,8 +83,8 @@ def _parse_dose(value: Any) -> Any:
         if not match:
             raise PydanticCustomError(
                 "dose_type",
-                "{value!r} is not a dose; write whole micrograms, like 50.",
-                {"value": value},
+                "{value} is not a dose; write whole micrograms, like 50.",
+                {"value": repr(value)},
             )
         number = float(match["number"].replace(",", "."))
         unit = match["unit"].lower()
@@ -98,7 +98,7 @@ def _parse_dose(value: Any) -> Any:
         if unit not in _MICROGRAM_UNITS:
             raise PydanticCustomError(
                 "dose_type",
-                "unknown unit {unit!r}; doses are whole micrograms, like 50.",
+                "unknown unit '{unit}'; doses are whole micrograms, like 50.",
                 {"unit": unit},
             )
     elif isinstance(value, int | float):
