@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from advocacy import blank, render
 from advocacy.cli import cli
 from advocacy.options import RenderOptions
-from tests.conftest import pdf_text
+from tests.conftest import FIXTURES, pdf_text
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +69,25 @@ def test_blank_has_spaces_to_write_and_the_default_doses(one_copy: bytes) -> Non
         # A single copy is the rendered document itself: tagged, accessible.
         assert "/StructTreeRoot" in pdf.Root
         assert "/AcroForm" not in pdf.Root
+
+
+@pytest.mark.parametrize(
+    "args",
+    [[], ["--org", str(FIXTURES / "rosters" / "org.yaml")], ["--paper", "a4", "--lang", "en-GB"]],
+    ids=["plain", "branded", "a4-en-gb"],
+)
+def test_the_whole_letter_fits_on_page_one(
+    runner: CliRunner, tmp_path: Path, args: list[str]
+) -> None:
+    """Writing lines make a blank letter long; it must still end on page 1, not
+    leave a page holding only the closing notice."""
+    out = tmp_path / "one.pdf"
+    result = runner.invoke(cli, ["blank", "-o", str(out), *args])
+    assert result.exit_code == 0, result.output
+    pages = pdf_text(out.read_bytes())
+    assert f"Wrote {out} (1 copy, {len(pages)} pages)" in result.stderr
+    assert "It is not medical advice." in pages[0]
+    assert "The trial plan at a glance" in pages[1]
 
 
 def test_repeating_is_fast_enough_for_a_meeting(one_copy: bytes) -> None:

@@ -351,6 +351,34 @@ def test_record_rows_leave_room_for_a_shaky_hand(large: bool) -> None:
     assert min(heights) >= (13 if large else 10) - 0.01, min(heights)
 
 
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large-print"])
+def test_nothing_runs_past_the_right_margin(paper: str, large: bool) -> None:
+    """Every box stays inside the text block: the record tables once ran
+    past A4's right margin, where a hole punch or a printer's edge takes it."""
+    patient = load_patient(EXAMPLES / "full.yaml").data
+    options = document.options_for(patient, paper=paper, large_print=large or None)
+    doc = render.default_renderer().document(pipeline.render_html(patient, options), options)
+    overflowing: list[str] = []
+
+    def walk(box: Any, right: float) -> None:
+        tag = getattr(box, "element_tag", None)
+        classes = (box.element.get("class") or "") if box.element is not None else ""
+        # The diagram's outcome row is wider by its own invisible border spacing,
+        # which its negative margins take back; its boxes are checked below.
+        visible = "flow-branches" not in classes
+        if visible and hasattr(box, "border_box_x") and box.width is not None:
+            if box.border_box_x() + box.border_width() > right + 0.5:  # CSS px
+                overflowing.append(f"{tag}.{classes}")
+        for child in getattr(box, "children", None) or []:
+            walk(child, right)
+
+    for page in doc.pages:
+        root = page._page_box.children[0]  # the <html> box; margin boxes follow it
+        walk(root, root.content_box_x() + root.width)
+    assert not overflowing, sorted(set(overflowing))
+
+
 def test_one_record_table_per_planned_dose() -> None:
     patient = load_patient(EXAMPLES / "patient.yaml").data
     html = pipeline.render_html(patient)

@@ -418,4 +418,5 @@ def blank(output: Path, **settings: Any) -> None:
 
     result = blanks.make_blank(output, **settings)
     if result.path is not None:
-        click.echo(f"Wrote {result.path} ({result.copies} copies, {result.pages} pages)", err=True)
+        copies = "1 copy" if result.copies == 1 else f"{result.copies} copies"
+        click.echo(f"Wrote {result.path} ({copies}, {result.pages} pages)", err=True)
