@@ -117,6 +117,124 @@ def test_xlsx_cells_are_read_as_typed(tmp_path: Path) -> None:
     assert rows[1][1]["trial"]["first_dose_mcg"] == "0.05"
 
 
+def _dates_of_birth(path: Path, **kwargs: Any) -> list[tuple[str, str, str]]:
+    """(row, the date as read, the problem if it could not be read) for each member."""
+    read = []
+    for row in roster.open_roster(path, **kwargs).rows():
+        problem = row.field_problems.get("patient.date_of_birth")
+        read.append((row.label, row.data["patient"]["date_of_birth"], str(problem or "")))
+    return read
+
+
+def _dob_roster(tmp_path: Path, *dates_of_birth: str, delimiter: str = ",") -> Path:
+    path = tmp_path / "dates.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow(["Name", "Date of birth", "Diagnosis"])
+        writer.writerows([f"Member {n}", d, "HSP"] for n, d in enumerate(dates_of_birth))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("dates_of_birth", "expected"),
+    [
+        # A UK or European export: 25/12 can only be day first, so 04/03 is 4 March.
+        (["04/03/1972", "25/12/1980"], ["1972-03-04", "1980-12-25"]),
+        # A US export: 12/25 can only be month first, so 04/03 is April 3.
+        (["04/03/1972", "12/25/1980"], ["1972-04-03", "1980-12-25"]),
+        # Dots are always day first; words and ISO dates say it themselves.
+        (["04.03.1972", "4 March 1972", "March 4, 1972", "1972-03-04"], ["1972-03-04"] * 4),
+        # Without any 04/03, nothing needs the order.
+        (["14/03/1972", "3/14/1972"], ["1972-03-14", "1972-03-14"]),
+    ],
+    ids=["day-first", "month-first", "self-evident", "unambiguous"],
+)
+def test_short_dates_are_read_as_the_roster_writes_them(
+    tmp_path: Path, dates_of_birth: list[str], expected: list[str]
+) -> None:
+    read = _dates_of_birth(_dob_roster(tmp_path, *dates_of_birth))
+    assert [(value, problem) for _, value, problem in read] == [(e, "") for e in expected]
+
+
+def test_a_date_in_doubt_fails_its_row_and_says_how_to_settle_it(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = _dob_roster(tmp_path, "04/03/1972", "1980-12-25", delimiter=";")
+    (label, value, problem), _ = _dates_of_birth(path)
+    assert value == "04/03/1972"  # left as written: never guessed
+    assert "could be 4 March 1972 or 3 April 1972" in problem
+    assert "--date-order day-first or --date-order month-first" in problem
+    out = tmp_path / "out"
+    result = _invoke(runner, path, "--out-dir", out, "--jobs", "1")
+    assert result.exit_code == 1
+    assert "dates.csv row 2: patient.date_of_birth (column B): '04/03/1972' could be" in (
+        result.stderr
+    )
+    assert [p.name for p in out.iterdir()] == ["Member-1-1980-12-25.pdf"]
+    # Saying the order settles it, and nothing is reported as guessed.
+    result = _invoke(
+        runner, path, "--out-dir", out, "--jobs", "1", "--date-order", "month-first", "--force"
+    )
+    assert result.exit_code == 0, result.output
+    assert "Member-0-1972-04-03.pdf" in {p.name for p in out.iterdir()}
+    assert "were read" not in result.stderr
+
+
+def test_a_roster_writing_dates_both_ways_settles_nothing(tmp_path: Path) -> None:
+    path = _dob_roster(tmp_path, "25/12/1980", "04/03/1972", "12/25/1980")
+    read = _dates_of_birth(path)
+    assert [value for _, value, _ in read] == ["1980-12-25", "04/03/1972", "1980-12-25"]
+    assert "both ways (row 2, column B: '25/12/1980' has the day first; row 4" in read[1][2]
+    assert [value for _, value, _ in _dates_of_birth(path, date_order="day-first")][1] == (
+        "1972-03-04"
+    )
+
+
+def test_the_order_a_roster_shows_is_reported(runner: CliRunner, tmp_path: Path) -> None:
+    path = _dob_roster(tmp_path, "04/03/1972", "25/12/1980")
+    result = _invoke(runner, path, "--out-dir", tmp_path / "out", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert (
+        "Warning: " + str(path) + ": dates such as 04/03/1972 were read day first, as row 3,"
+        " column B: '25/12/1980' shows. If that is wrong, run again with --date-order month-first."
+    ) in result.stderr
+
+
+def test_text_dates_in_a_workbook_are_read_like_csv_ones(tmp_path: Path) -> None:
+    path = tmp_path / "members.xlsx"
+    _write_xlsx(
+        path,
+        ["Name", "Date of birth", "Diagnosis", "Appointment date"],
+        [
+            ["Ann", "04/03/1972", "HSP", dt.datetime(2027, 3, 4)],  # text, and a real date
+            ["Ben", dt.date(1980, 12, 25), "HSP", "25/03/2027"],
+        ],
+    )
+    rows = _members(path)
+    assert rows[0][1]["patient"]["date_of_birth"] == "1972-03-04"
+    assert rows[0][1]["appointment"]["date"] == "2027-03-04"
+    assert rows[1][1]["appointment"]["date"] == "2027-03-25"
+
+
+@pytest.mark.parametrize(
+    ("text", "order"),
+    [
+        ("14/03/1972", "day-first"),
+        ("3/14/1972", "month-first"),
+        ("14-03-1972", "day-first"),
+        ("04/03/1972", None),
+        ("31/02/1972", None),  # not a day: proves nothing
+        ("14.03.1972", None),  # dots are day first anyway
+        ("1972-03-14", None),
+        ("14 March 1972", None),
+    ],
+)
+def test_which_dates_show_the_order(text: str, order: str | None) -> None:
+    from advocacy import dates
+
+    assert dates.order_shown(text) == order
+
+
 @pytest.mark.parametrize("name", ["members.yaml", "members.json"])
 def test_yaml_and_json_lists_are_patient_records(name: str) -> None:
     rows = _members(ROSTERS / name)
@@ -238,11 +356,12 @@ def test_mixed_roster_renders_the_good_rows_and_reports_the_bad(
         ("7", "trial.first_dose_mcg"),
     ]
     assert rows[2]["column"] == "B (DATE OF BIRTH)"
-    assert "YYYY-MM-DD" in rows[2]["fix"]
+    assert "1972-03-14" in rows[2]["fix"]
     assert "micrograms" in rows[3]["problem"]
-    # The same words as `check` uses, with the row and column on stderr.
-    assert "mixed.csv row 6: patient.date_of_birth (column B): '14/03/1972' is not a date." in (
-        result.stderr
+    # The row and column on stderr, with what is wrong.
+    assert (
+        "mixed.csv row 6: patient.date_of_birth (column B): '31/02/1972' is not a day on the"
+        " calendar" in result.stderr
     )
     assert "2 PDFs written" in result.stderr
     assert "4 rows failed" in result.stderr
@@ -520,12 +639,14 @@ def _sixty_rows() -> list[list[Any]]:
 
 
 def _as_spreadsheet_csv(rows: list[list[Any]]) -> bytes:
-    """What Excel writes for 'CSV UTF-8' in a semicolon locale: BOM, CRLF, quoted newlines."""
+    """What Excel writes for 'CSV UTF-8' in a semicolon locale: BOM, CRLF, quoted
+    newlines, and dates in the locale's short form (14/03/1972)."""
     text = io.StringIO()
     writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
     writer.writerow(_HEADER)
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        cells = [v.strftime("%d/%m/%Y") if isinstance(v, dt.date) else v for v in row]
+        writer.writerow(["" if v is None else v for v in cells])
     return "\ufeff".encode() + text.getvalue().encode("utf-8")
 
 
@@ -546,6 +667,8 @@ def test_sixty_rows_with_four_bad_as_csv_and_xlsx(runner: CliRunner, tmp_path: P
     assert len(pdfs) == 56
     assert {r["row"] for r in _report(report)} == expected_bad
     assert "4 rows failed" in result.stderr
+    # 04/03/1950 and the like are read day first, as the roster's 14/03/... show.
+    assert "dates such as 04/03/1972 were read day first" in result.stderr
     # Every member's pages, in roster order, in the one combined file.
     from pypdf import PdfReader
 

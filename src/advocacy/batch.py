@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from advocacy import branding, document, fontcheck, output, pipeline
+from advocacy.dates import DayMonthOrder
 from advocacy.errors import AdvocacyError, InvalidPatientError, Problem
 from advocacy.model import PatientFile, parse_text, validate_patient
 from advocacy.options import RenderOptions
@@ -86,6 +87,8 @@ class BatchSettings:
     defaults: Path | None = None
     org: Path | None = None
     report: Path | None = None
+    # How to read dates such as 04/03/1972; None: as the roster's other dates show.
+    date_order: DayMonthOrder | None = None
     recycle_after: int = RECYCLE_AFTER
     overrides: Mapping[str, Any] = field(default_factory=dict)
 
@@ -591,6 +594,9 @@ class _Run:
         self.base = base
         self.on_progress = on_progress
         self.result = BatchResult(roster, out_dir, settings.combined)
+        note = roster.date_order_note()
+        if note is not None:
+            self.result.warnings.append(("", note))
         self.names = _Names()
         self.logos: dict[Path, Problem | None] = {}
         self.total = roster.count() if on_progress else None
@@ -663,7 +669,8 @@ class _Run:
         try:
             loaded = validate_patient(deep_merge(self.base, row.data), row.label)
         except InvalidPatientError as exc:
-            return _failed(row.number, row.label, *exc.problems)
+            problems = [row.field_problems.get(p.path, p) for p in exc.problems]
+            return _failed(row.number, row.label, *problems)
         patient = loaded.data
         brand, logo_problem = self._brand(patient)
         if logo_problem is not None:
@@ -800,7 +807,7 @@ def run(
     """
     settings = settings or BatchSettings()
     out_dir, pattern = _check_settings(roster_path, settings)
-    roster = open_roster(roster_path)
+    roster = open_roster(roster_path, settings.date_order)
     base = _base_record(settings)
     result = _Run(roster, settings, out_dir, pattern, base, on_progress).execute()
     if settings.report is not None:

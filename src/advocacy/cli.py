@@ -332,6 +332,12 @@ def _progress_sink(enabled: bool) -> Any:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the bad rows (row, field, problem, fix) to this CSV file.",
 )
+@click.option(
+    "--date-order",
+    type=click.Choice(["day-first", "month-first"]),
+    help="How to read dates such as 04/03/1972 in the roster. Default: as its other dates"
+    " show (14/03/1972 is day first); a date still in doubt fails its row.",
+)
 @click.option("--fail-fast", is_flag=True, help="Stop at the first bad row.")
 @click.option(
     "--skip-existing", is_flag=True, help="Keep PDFs already in --out-dir (resume a stopped run)."
@@ -374,7 +380,7 @@ def batch(
         click.echo(line, err=True)
     if not quiet:
         for label, problem in result.warnings:
-            warn([problem], f"{roster} {label}")
+            warn([problem], f"{roster} {label}".rstrip())
     click.echo(result.summary(), err=True)
     click.get_current_context().exit(result.exit_code)
 

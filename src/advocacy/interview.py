@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from advocacy import i18n, notation, output
+from advocacy.dates import DateNotUnderstood, parse_date
+from advocacy.dates import example as _date_example
 from advocacy.errors import AdvocacyError, InvalidPatientError, Problem
 from advocacy.model import (
     DEFAULT_FIRST_DOSE_MCG,
@@ -62,102 +64,6 @@ class InterviewStopped(AdvocacyError):
 
 class InterviewUsageError(AdvocacyError):
     exit_code = 2
-
-
-# --------------------------------------------------------------------------- dates
-
-
-@dataclass(frozen=True)
-class ParsedDate:
-    """A date read from what someone typed; ``alternative`` is the other day/month reading."""
-
-    value: dt.date
-    alternative: dt.date | None = None
-
-
-class DateNotUnderstood(ValueError):  # noqa: N818 - reads better at the call site
-    pass
-
-
-_MONTHS: dict[str, int] = {}
-
-
-def _month_names() -> dict[str, int]:
-    if not _MONTHS:
-        from babel.dates import get_month_names
-
-        for width in ("wide", "abbreviated"):
-            for number, name in get_month_names(width, locale="en").items():
-                _MONTHS[name.lower()] = number
-        _MONTHS["sept"] = 9
-    return _MONTHS
-
-
-def _date_example(lang: str) -> str:
-    return i18n.format_date(dt.date(1972, 3, 14), lang)
-
-
-def parse_date(text: str, lang: str) -> ParsedDate:
-    """Read a date written the way people write them.
-
-    Accepts 1972-03-14, 14/03/1972, 14.03.1972, 14 March 1972, March 14, 1972
-    and the like. When both numbers could be the month (04/03/1972), the
-    language decides (en-GB: day first, en-US: month first; dots: day first)
-    and the other reading is kept so the caller can offer it.
-    """
-    example = _date_example(lang)
-    cleaned = re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", text.strip().lower())
-    tokens = re.findall(r"[a-z]+|\d+", cleaned)
-    tokens = [t for t in tokens if t != "of"]
-    if len(tokens) != 3:
-        msg = f"{text!r} is not a date I can read. Write it like {example}, or 1972-03-14."
-        raise DateNotUnderstood(msg)
-    words = [t for t in tokens if not t.isdigit()]
-    numbers = [t for t in tokens if t.isdigit()]
-    if any(len(n) == 4 for n in numbers) is False:
-        msg = f"please write the year in full (for example 1972) so {text!r} cannot be misread."
-        raise DateNotUnderstood(msg)
-    if words:
-        month = _month_names().get(words[0].rstrip(".")) if len(words) == 1 else None
-        if month is None:
-            msg = f"{text!r} is not a date I can read. Write it like {example}, or 1972-03-14."
-            raise DateNotUnderstood(msg)
-        year_text = next(n for n in numbers if len(n) == 4)
-        day_text = next((n for n in numbers if n is not year_text), "")
-        return ParsedDate(_make_date(int(year_text), month, int(day_text), text))
-    first, second, third = (int(n) for n in numbers)
-    if len(numbers[0]) == 4:  # 1972-03-14, 1972/03/14
-        return ParsedDate(_make_date(first, second, third, text))
-    if len(numbers[2]) != 4:
-        msg = f"{text!r} is not a date I can read. Write it like {example}, or 1972-03-14."
-        raise DateNotUnderstood(msg)
-    day_first = _make_date_or_none(third, second, first)
-    month_first = _make_date_or_none(third, first, second)
-    if day_first and month_first and day_first != month_first:
-        prefer_day_first = "." in text or lang == "en-GB"
-        if prefer_day_first:
-            return ParsedDate(day_first, month_first)
-        return ParsedDate(month_first, day_first)
-    found = day_first or month_first
-    if found is None:
-        msg = f"{text!r} has no month between 1 and 12; check the numbers."
-        raise DateNotUnderstood(msg)
-    return ParsedDate(found)
-
-
-def _make_date_or_none(year: int, month: int, day: int) -> dt.date | None:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _make_date(year: int, month: int, day: int, text: str) -> dt.date:
-    found = _make_date_or_none(year, month, day)
-    if found is None:
-        msg = f"{text!r} is not a day on the calendar; check the day and the month."
-        raise DateNotUnderstood(msg)
-    return found
 
 
 # --------------------------------------------------------------------------- questions

@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from advocacy import output
+from advocacy import dates, output
 from advocacy.branding import with_logo_from
 from advocacy.errors import AdvocacyError, Problem
 from advocacy.model import PatientFile, parse_text
@@ -88,6 +88,7 @@ class Column:
     label: str
     is_list: bool
     description: str
+    is_date: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,22 @@ class Row:
     label: str  # "row 5" as the spreadsheet shows it, or "item 3" in a YAML/JSON list
     data: dict[str, Any]
     problems: tuple[Problem, ...] = ()
+    # Better words than validation's for a field's problem ("could be 4 March or
+    # 3 April"), used in place of its generic one for the same field.
+    field_problems: Mapping[str, Problem] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DateEvidence:
+    """Where the roster shows which comes first in its short dates (``14/03/1972``)."""
+
+    order: dates.DayMonthOrder
+    row: int
+    letter: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, column {self.letter}: {self.text!r}"
 
 
 @dataclass(frozen=True)
@@ -128,6 +145,14 @@ def _section_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
+def _is_date(annotation: Any) -> bool:
+    if annotation is dt.date:
+        return True
+    if typing.get_origin(annotation) in {typing.Union, types.UnionType}:
+        return any(_is_date(arg) for arg in typing.get_args(annotation))
+    return False
+
+
 def _is_list(annotation: Any) -> bool:
     if typing.get_origin(annotation) is tuple:
         return True
@@ -145,7 +170,8 @@ def _leaves(model: type[BaseModel], prefix: str = "") -> Iterator[Column]:
             continue
         labels = FRIENDLY_LABELS.get(path)
         label = labels[0] if labels else name.replace("_", " ").capitalize()
-        yield Column(path, label, _is_list(info.annotation), (info.description or "").rstrip("."))
+        description = (info.description or "").rstrip(".")
+        yield Column(path, label, _is_list(info.annotation), description, _is_date(info.annotation))
 
 
 @cache
@@ -252,6 +278,12 @@ class Roster:
     headers: tuple[Header, ...] = ()
     delimiter: str = ","
     records: list[Any] | None = field(default=None, repr=False)
+    # How to read 04/03/1972: given (--date-order), or shown by the roster itself.
+    date_order: dates.DayMonthOrder | None = None
+    date_order_given: bool = False
+    # The first date proving each order, and how many dates needed the order.
+    date_evidence: dict[str, DateEvidence] = field(default_factory=dict)
+    ambiguous_dates: int = 0
 
     @property
     def source(self) -> str:
@@ -298,6 +330,7 @@ class Roster:
             return None
         data: dict[str, Any] = {}
         problems: list[Problem] = []
+        field_problems: dict[str, Problem] = {}
         for index, text in enumerate(texts):
             if not text:
                 continue
@@ -314,8 +347,55 @@ class Roster:
             value: Any = text
             if header.column.is_list:
                 value = [item.strip() for item in text.split(LIST_SEPARATOR) if item.strip()]
+            elif header.column.is_date:
+                value, problem = self._date(header.column.path, text)
+                if problem is not None:
+                    field_problems[header.column.path] = problem
             _set_path(data, header.column.path, value)
-        return Row(number, f"row {number}", with_logo_from(data, self.path.parent), tuple(problems))
+        return Row(
+            number,
+            f"row {number}",
+            with_logo_from(data, self.path.parent),
+            tuple(problems),
+            field_problems,
+        )
+
+    def _date(self, path: str, text: str) -> tuple[str, Problem | None]:
+        """A date cell as ISO text, or the cell as written and what is wrong with it."""
+        try:
+            return dates.read_date(text, self.date_order).isoformat(), None
+        except dates.AmbiguousDate as exc:
+            shown = self.date_evidence
+            if len(shown) > 1:
+                day, month = shown["day-first"], shown["month-first"]
+                why = (
+                    f"The roster writes its dates both ways ({day} has the day first;"
+                    f" {month} the month), so it does not say which."
+                )
+            else:
+                why = "No other date in the roster shows whether the day or the month comes first."
+            fix = (
+                "Run again with --date-order day-first or --date-order month-first,"
+                " or write the month as a word (4 March 1972)."
+            )
+            return text, Problem(path, f"{exc} {why}", fix)
+        except dates.DateNotUnderstood as exc:
+            message = str(exc)
+            fix = "" if "1972-03-14" in message else "Write it like 1972-03-14 or 14 March 1972."
+            return text, Problem(path, message, fix)
+
+    def date_order_note(self) -> Problem | None:
+        """A warning when the roster's own dates decided how others were read."""
+        if self.date_order_given or self.date_order is None or not self.ambiguous_dates:
+            return None
+        evidence = self.date_evidence[self.date_order]
+        other = "month-first" if self.date_order == "day-first" else "day-first"
+        words = "day first" if self.date_order == "day-first" else "month first"
+        return Problem(
+            "",
+            f"dates such as 04/03/1972 were read {words}, as {evidence} shows.",
+            f"If that is wrong, run again with --date-order {other}.",
+        )
 
     def _list_rows(self) -> Iterator[Row]:
         for number, record in enumerate(self.records or [], start=1):
@@ -331,8 +411,13 @@ class Roster:
             yield Row(number, label, with_logo_from(dict(record), self.path.parent))
 
 
-def open_roster(path: Path) -> Roster:
-    """Open ``path``, check its format and header; raises RosterError before any row is read."""
+def open_roster(path: Path, date_order: dates.DayMonthOrder | None = None) -> Roster:
+    """Open ``path``, check its format and header; raises RosterError before any row is read.
+
+    ``date_order`` says how to read dates such as 04/03/1972; without it the
+    roster's own dates decide (14/03/1972 can only be day first), and a date
+    still in doubt fails its row rather than being guessed.
+    """
     suffix = path.suffix.lower()
     if not path.is_file():
         msg = f"{path}: file not found."
@@ -341,12 +426,12 @@ def open_roster(path: Path) -> Roster:
         return _open_list(path)
     if suffix in XLSX_SUFFIXES:
         header_cells = next((cells for _, cells in _xlsx_records(path)), ())
-        return _tabular(path, "xlsx", header_cells)
+        return _with_date_order(_tabular(path, "xlsx", header_cells), date_order)
     if suffix in CSV_SUFFIXES:
         _check_utf8(path)
         delimiter = _sniff_delimiter(path)
         header_cells = next((cells for _, cells in _csv_records(path, delimiter)), ())
-        return _tabular(path, "csv", header_cells, delimiter)
+        return _with_date_order(_tabular(path, "csv", header_cells, delimiter), date_order)
     if suffix in {".xls", ".ods", ".numbers"}:
         msg = f"{path}: {suffix} files cannot be read; save the sheet as .xlsx or as CSV (UTF-8)."
         raise RosterError(msg)
@@ -398,6 +483,40 @@ def _tabular(path: Path, kind: str, header_cells: tuple[Any, ...], delimiter: st
         )
         raise RosterError("\n".join(lines))
     return Roster(path, kind, tuple(headers), delimiter)
+
+
+def _with_date_order(roster: Roster, given: dates.DayMonthOrder | None) -> Roster:
+    """Read the date columns once: which order their short dates show, how many need it."""
+    columns = [h for h in roster.headers if h.column is not None and h.column.is_date]
+    if columns:
+        for number, cells in roster._tabular_cells():
+            for header in columns:
+                cell = cells[header.index] if header.index < len(cells) else None
+                if not isinstance(cell, str):  # empty, or a real date in a workbook
+                    continue
+                order = dates.order_shown(cell)
+                if order is not None:
+                    roster.date_evidence.setdefault(
+                        order, DateEvidence(order, number, header.letter, cell.strip())
+                    )
+                elif _needs_order(cell):
+                    roster.ambiguous_dates += 1
+    roster.date_order_given = given is not None
+    if given is not None:
+        roster.date_order = given
+    elif len(roster.date_evidence) == 1:
+        roster.date_order = next(iter(roster.date_evidence.values())).order
+    return roster
+
+
+def _needs_order(text: str) -> bool:
+    try:
+        dates.read_date(text, None)
+    except dates.AmbiguousDate:
+        return True
+    except dates.DateNotUnderstood:
+        return False
+    return False
 
 
 def _check_utf8(path: Path) -> None:
