@@ -136,34 +136,37 @@ def _dob_roster(tmp_path: Path, *dates_of_birth: str, delimiter: str = ",") -> P
 
 
 @pytest.mark.parametrize(
-    ("dates_of_birth", "expected"),
+    ("dates_of_birth", "order", "expected"),
     [
-        # A UK or European export: 25/12 can only be day first, so 04/03 is 4 March.
-        (["04/03/1972", "25/12/1980"], ["1972-03-04", "1980-12-25"]),
-        # A US export: 12/25 can only be month first, so 04/03 is April 3.
-        (["04/03/1972", "12/25/1980"], ["1972-04-03", "1980-12-25"]),
-        # Dots are always day first; words and ISO dates say it themselves.
-        (["04.03.1972", "4 March 1972", "March 4, 1972", "1972-03-04"], ["1972-03-04"] * 4),
-        # Without any 04/03, nothing needs the order.
-        (["14/03/1972", "3/14/1972"], ["1972-03-14", "1972-03-14"]),
+        # A UK or European export, said to be day first: 04/03 is 4 March.
+        (["04/03/1972", "25/12/1980"], "day-first", ["1972-03-04", "1980-12-25"]),
+        # A US export, said to be month first: 04/03 is April 3.
+        (["04/03/1972", "12/25/1980"], "month-first", ["1972-04-03", "1980-12-25"]),
+        # Dots put the day first; words and ISO dates say it themselves.
+        (["04.03.1972", "4 March 1972", "March 4, 1972", "1972-03-04"], None, ["1972-03-04"] * 4),
+        # A date that can only be read one way needs no order.
+        ([" 14/03/1972 ", "3/14/1972"], None, ["1972-03-14", "1972-03-14"]),
     ],
     ids=["day-first", "month-first", "self-evident", "unambiguous"],
 )
 def test_short_dates_are_read_as_the_roster_writes_them(
-    tmp_path: Path, dates_of_birth: list[str], expected: list[str]
+    tmp_path: Path, dates_of_birth: list[str], order: str | None, expected: list[str]
 ) -> None:
-    read = _dates_of_birth(_dob_roster(tmp_path, *dates_of_birth))
+    read = _dates_of_birth(_dob_roster(tmp_path, *dates_of_birth), date_order=order)
     assert [(value, problem) for _, value, problem in read] == [(e, "") for e in expected]
 
 
 def test_a_date_in_doubt_fails_its_row_and_says_how_to_settle_it(
     runner: CliRunner, tmp_path: Path
 ) -> None:
-    path = _dob_roster(tmp_path, "04/03/1972", "1980-12-25", delimiter=";")
+    # 25/12/1980 is day first, but another volunteer may have typed 04/03 month
+    # first: the roster hints, and never decides.
+    path = _dob_roster(tmp_path, "04/03/1972", "25/12/1980", delimiter=";")
     (label, value, problem), _ = _dates_of_birth(path)
     assert value == "04/03/1972"  # left as written: never guessed
-    assert "could be 4 March 1972 or 3 April 1972" in problem
-    assert "--date-order day-first or --date-order month-first" in problem
+    assert "'04/03/1972' could be 4 March 1972 or 3 April 1972." in problem
+    assert "Other dates in column B put the day first (row 3: '25/12/1980')." in problem
+    assert "Say which with --date-order day-first or --date-order month-first" in problem
     out = tmp_path / "out"
     result = _invoke(runner, path, "--out-dir", out, "--jobs", "1")
     assert result.exit_code == 1
@@ -171,33 +174,67 @@ def test_a_date_in_doubt_fails_its_row_and_says_how_to_settle_it(
         result.stderr
     )
     assert [p.name for p in out.iterdir()] == ["Member-1-1980-12-25.pdf"]
-    # Saying the order settles it, and nothing is reported as guessed.
+    # Saying the order settles it.
     result = _invoke(
-        runner, path, "--out-dir", out, "--jobs", "1", "--date-order", "month-first", "--force"
+        runner, path, "--out-dir", out, "--jobs", "1", "--date-order", "day-first", "--force"
     )
     assert result.exit_code == 0, result.output
-    assert "Member-0-1972-04-03.pdf" in {p.name for p in out.iterdir()}
-    assert "were read" not in result.stderr
+    assert "Member-0-1972-03-04.pdf" in {p.name for p in out.iterdir()}
 
 
-def test_a_roster_writing_dates_both_ways_settles_nothing(tmp_path: Path) -> None:
-    path = _dob_roster(tmp_path, "25/12/1980", "04/03/1972", "12/25/1980")
-    read = _dates_of_birth(path)
-    assert [value for _, value, _ in read] == ["1980-12-25", "04/03/1972", "1980-12-25"]
-    assert "both ways (row 2, column B: '25/12/1980' has the day first; row 4" in read[1][2]
-    assert [value for _, value, _ in _dates_of_birth(path, date_order="day-first")][1] == (
-        "1972-03-04"
-    )
-
-
-def test_the_order_a_roster_shows_is_reported(runner: CliRunner, tmp_path: Path) -> None:
-    path = _dob_roster(tmp_path, "04/03/1972", "25/12/1980")
-    result = _invoke(runner, path, "--out-dir", tmp_path / "out", "--jobs", "1")
-    assert result.exit_code == 0, result.output
+def test_an_order_the_roster_contradicts_stops_before_anything_renders(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = _dob_roster(tmp_path, "04/03/1972", "25/12/1980", "3/14/1972")
+    out = tmp_path / "out"
+    result = _invoke(runner, path, "--out-dir", out, "--date-order", "month-first")
+    assert result.exit_code == 2
     assert (
-        "Warning: " + str(path) + ": dates such as 04/03/1972 were read day first, as row 3,"
-        " column B: '25/12/1980' shows. If that is wrong, run again with --date-order month-first."
+        "--date-order month-first was given, but some dates can only be read with the day"
+        " first (column B row 3: '25/12/1980'), so the dates were typed more than one way"
     ) in result.stderr
+    assert not out.exists() or not list(out.iterdir())
+    # Typed both ways and no order given: every date in doubt fails, with no hint.
+    read = _dates_of_birth(path)
+    assert read[0][1] == "04/03/1972"
+    assert "Other dates" not in read[0][2]
+    assert [value for _, value, _ in read[1:]] == ["1980-12-25", "1972-03-14"]
+
+
+def test_dotted_dates_are_day_first_unless_the_roster_says_month_first(tmp_path: Path) -> None:
+    path = _dob_roster(tmp_path, "04.03.1972")
+    assert _dates_of_birth(path)[0][1] == "1972-03-04"
+    assert _dates_of_birth(path, date_order="day-first")[0][1] == "1972-03-04"
+    ((_, value, problem),) = _dates_of_birth(path, date_order="month-first")
+    assert value == "04.03.1972" and "could be 4 March 1972 or 3 April 1972" in problem
+    # A full stop after a slash date is not a dotted date.
+    ((_, value, problem),) = _dates_of_birth(_dob_roster(tmp_path, "04/03/1972."))
+    assert value == "04/03/1972." and problem
+
+
+def test_every_problem_of_a_row_is_reported_together(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "many.csv"
+    path.write_text(
+        "Name,Date of birth,Diagnosis,\nAnn,04/03/1972,,stray\nBen,0,HSP,\n", encoding="utf-8"
+    )
+    report = tmp_path / "bad.csv"
+    result = _invoke(runner, path, "--out-dir", tmp_path / "out", "--report", report)
+    assert result.exit_code == 1
+    rows = _report(report)
+    assert [(r["row"], r["field"]) for r in rows] == [
+        ("2", ""),  # the value in column D, which has no header
+        ("2", "patient.date_of_birth"),
+        ("2", "patient.diagnosis"),
+        ("3", "patient.date_of_birth"),  # 0 is not 1 January 1970
+    ]
+    assert "could be 4 March 1972 or 3 April 1972" in rows[1]["problem"]
+    assert rows[3]["problem"] == "'0' is not a date."
+
+
+def test_date_order_is_for_spreadsheets(runner: CliRunner, tmp_path: Path) -> None:
+    result = _invoke(runner, ROSTERS / "members.yaml", "--date-order", "day-first")
+    assert result.exit_code == 2
+    assert "--date-order is for spreadsheet rosters (.csv, .xlsx)" in result.stderr
 
 
 def test_text_dates_in_a_workbook_are_read_like_csv_ones(tmp_path: Path) -> None:
@@ -210,10 +247,13 @@ def test_text_dates_in_a_workbook_are_read_like_csv_ones(tmp_path: Path) -> None
             ["Ben", dt.date(1980, 12, 25), "HSP", "25/03/2027"],
         ],
     )
-    rows = _members(path)
-    assert rows[0][1]["patient"]["date_of_birth"] == "1972-03-04"
-    assert rows[0][1]["appointment"]["date"] == "2027-03-04"
-    assert rows[1][1]["appointment"]["date"] == "2027-03-25"
+    rows = [(r.data, r.field_problems) for r in roster.open_roster(path).rows()]
+    assert rows[0][0]["patient"]["date_of_birth"] == "04/03/1972"
+    assert "could be 4 March 1972" in str(rows[0][1]["patient.date_of_birth"])
+    assert rows[0][0]["appointment"]["date"] == "2027-03-04"
+    assert rows[1][0]["appointment"]["date"] == "2027-03-25"
+    rows = [r.data for r in roster.open_roster(path, date_order="day-first").rows()]
+    assert rows[0]["patient"]["date_of_birth"] == "1972-03-04"
 
 
 @pytest.mark.parametrize(
@@ -356,7 +396,7 @@ def test_mixed_roster_renders_the_good_rows_and_reports_the_bad(
         ("7", "trial.first_dose_mcg"),
     ]
     assert rows[2]["column"] == "B (DATE OF BIRTH)"
-    assert "1972-03-14" in rows[2]["fix"]
+    assert rows[2]["fix"] == "Check the day and the month."
     assert "micrograms" in rows[3]["problem"]
     # The row and column on stderr, with what is wrong.
     assert (
@@ -659,16 +699,16 @@ def test_sixty_rows_with_four_bad_as_csv_and_xlsx(runner: CliRunner, tmp_path: P
     _write_xlsx(sources["xlsx"], _HEADER, rows)
 
     out, combined, report = tmp_path / "csv-out", tmp_path / "all.pdf", tmp_path / "csv.csv"
+    # The coordinator says how the sheet writes dates: 04/03/1951 is 4 March.
+    order = ("--date-order", "day-first")
     result = _invoke(
-        runner, sources["csv"], "--out-dir", out, "--combined", combined, "--report", report
+        runner, sources["csv"], "--out-dir", out, "--combined", combined, "--report", report, *order
     )
     assert result.exit_code == 1
     pdfs = sorted(out.glob("*.pdf"))
     assert len(pdfs) == 56
     assert {r["row"] for r in _report(report)} == expected_bad
     assert "4 rows failed" in result.stderr
-    # 04/03/1950 and the like are read day first, as the roster's 14/03/... show.
-    assert "dates such as 04/03/1972 were read day first" in result.stderr
     # Every member's pages, in roster order, in the one combined file.
     from pypdf import PdfReader
 
@@ -684,12 +724,22 @@ def test_sixty_rows_with_four_bad_as_csv_and_xlsx(runner: CliRunner, tmp_path: P
 
     # The XLSX gives the same members: every row validates to the same patient
     # (so the same PDF, byte for byte), the same file names and the same report.
-    csv_rows = [validate_or_none(row.data) for row in roster.open_roster(sources["csv"]).rows()]
-    xlsx_rows = [validate_or_none(row.data) for row in roster.open_roster(sources["xlsx"]).rows()]
+    opened = {
+        kind: roster.open_roster(source, date_order="day-first") for kind, source in sources.items()
+    }
+    csv_rows = [validate_or_none(row.data) for row in opened["csv"].rows()]
+    xlsx_rows = [validate_or_none(row.data) for row in opened["xlsx"].rows()]
     assert xlsx_rows == csv_rows
     report_xlsx = tmp_path / "xlsx.csv"
     result = _invoke(
-        runner, sources["xlsx"], "--out-dir", out, "--skip-existing", "--report", report_xlsx
+        runner,
+        sources["xlsx"],
+        "--out-dir",
+        out,
+        "--skip-existing",
+        "--report",
+        report_xlsx,
+        *order,
     )
     assert result.exit_code == 1
     assert "56 already there (skipped)" in result.stderr

@@ -71,10 +71,21 @@ def test_blank_has_spaces_to_write_and_the_default_doses(one_copy: bytes) -> Non
         assert "/AcroForm" not in pdf.Root
 
 
+_LONG_ORG = ["--org", str(FIXTURES / "rosters" / "org-long-name.yaml")]
+
+
 @pytest.mark.parametrize(
     "args",
-    [[], ["--org", str(FIXTURES / "rosters" / "org.yaml")], ["--paper", "a4", "--lang", "en-GB"]],
-    ids=["plain", "branded", "a4-en-gb"],
+    [
+        [],
+        ["--org", str(FIXTURES / "rosters" / "org.yaml")],
+        ["--paper", "a4", "--lang", "en-GB"],
+        ["--fillable", "--org", str(FIXTURES / "rosters" / "org.yaml")],
+        [*_LONG_ORG, "--paper", "letter"],
+        [*_LONG_ORG, "--paper", "letter", "--fillable"],
+        [*_LONG_ORG, "--paper", "a4", "--fillable"],
+    ],
+    ids=["plain", "branded", "a4-en-gb", "fillable", "long-org", "long-org-fillable", "long-a4"],
 )
 def test_the_whole_letter_fits_on_page_one(
     runner: CliRunner, tmp_path: Path, args: list[str]

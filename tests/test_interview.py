@@ -165,8 +165,8 @@ def test_ambiguous_day_and_month_follow_the_language(
         ("14/03/72", "year in full"),
         ("31 February 1972", "not a day on the calendar"),
         ("13/13/1972", "no month between 1 and 12"),
-        ("soon", "not a date I can read"),
-        ("14 Marchember 1972", "not a date I can read"),
+        ("soon", "is not a date. Write it like 14 March 1972"),
+        ("14 Marchember 1972", "is not a date"),
     ],
 )
 def test_dates_refused_with_the_reason(text: str, words: str) -> None:

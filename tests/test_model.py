@@ -23,6 +23,7 @@ BAD = [
     ("dose-not-whole.yaml", "trial.reduced_dose_mcg", "whole"),
     ("dob-in-future.yaml", "patient.date_of_birth", "not in the past"),
     ("dob-not-a-date.yaml", "patient.date_of_birth", "YYYY-MM-DD"),
+    ("dob-a-number.yaml", "patient.date_of_birth", "19720314 is not a date"),
     ("unknown-section.yaml", "medications", "did you mean 'medication'"),
     ("bad-language.yaml", "document.language", "en-US"),
     ("syntax-error.yaml", "", "could not be read"),
@@ -128,3 +129,21 @@ def test_schema_lists_fixed_field_paths() -> None:
     assert {"first_dose_mcg", "reduced_dose_mcg"} <= set(defs["Trial"]["properties"])
     assert {"clinic", "date"} <= set(defs["Appointment"]["properties"])
     assert defs["PatientDetails"]["additionalProperties"] is False
+
+
+@pytest.mark.parametrize("value", [0, 864000000, "0", "19720314", 1972.0, True])
+def test_numbers_are_never_read_as_dates(value: object) -> None:
+    """pydantic would read 0 as 1 January 1970 (seconds since 1970)."""
+    raw = {
+        "patient": {"name": "A", "date_of_birth": value, "diagnosis": "HSP"},
+        "appointment": {"clinic": "C", "date": value},
+        "document": {"date": value},
+    }
+    with pytest.raises(InvalidPatientError) as info:
+        validate_patient(raw, "inline", today=TODAY)
+    assert {p.path for p in info.value.problems} == {
+        "patient.date_of_birth",
+        "appointment.date",
+        "document.date",
+    }
+    assert all("is not a date" in p.message for p in info.value.problems)

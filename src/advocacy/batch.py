@@ -87,7 +87,7 @@ class BatchSettings:
     defaults: Path | None = None
     org: Path | None = None
     report: Path | None = None
-    # How to read dates such as 04/03/1972; None: as the roster's other dates show.
+    # How to read dates such as 04/03/1972; None: such a date fails its row.
     date_order: DayMonthOrder | None = None
     recycle_after: int = RECYCLE_AFTER
     overrides: Mapping[str, Any] = field(default_factory=dict)
@@ -594,9 +594,6 @@ class _Run:
         self.base = base
         self.on_progress = on_progress
         self.result = BatchResult(roster, out_dir, settings.combined)
-        note = roster.date_order_note()
-        if note is not None:
-            self.result.warnings.append(("", note))
         self.names = _Names()
         self.logos: dict[Path, Problem | None] = {}
         self.total = roster.count() if on_progress else None
@@ -664,12 +661,18 @@ class _Run:
         return _Pending(done)
 
     def _prepare(self, row: Row, temp_dir: Path) -> _Task | RowOutcome:
-        if row.problems:
-            return _failed(row.number, row.label, *row.problems)
+        problems = list(row.problems)
+        unused = dict(row.field_problems)
         try:
             loaded = validate_patient(deep_merge(self.base, row.data), row.label)
         except InvalidPatientError as exc:
-            problems = [row.field_problems.get(p.path, p) for p in exc.problems]
+            # The roster's own words for a field (a date in doubt) replace the
+            # generic ones; every problem of the row is reported at once.
+            problems += [unused.pop(p.path, p) for p in exc.problems]
+        # A cell the roster refused stays refused even where the model would
+        # accept it as written.
+        problems += unused.values()
+        if problems:
             return _failed(row.number, row.label, *problems)
         patient = loaded.data
         brand, logo_problem = self._brand(patient)
@@ -808,6 +811,12 @@ def run(
     settings = settings or BatchSettings()
     out_dir, pattern = _check_settings(roster_path, settings)
     roster = open_roster(roster_path, settings.date_order)
+    if settings.date_order is not None and roster.kind == "list":
+        msg = (
+            f"{roster_path}: --date-order is for spreadsheet rosters (.csv, .xlsx); dates in a"
+            " YAML or JSON list are written YYYY-MM-DD, as in a patient file."
+        )
+        raise BatchUsageError(msg)
     base = _base_record(settings)
     result = _Run(roster, settings, out_dir, pattern, base, on_progress).execute()
     if settings.report is not None:

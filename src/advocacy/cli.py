@@ -335,8 +335,8 @@ def _progress_sink(enabled: bool) -> Any:
 @click.option(
     "--date-order",
     type=click.Choice(["day-first", "month-first"]),
-    help="How to read dates such as 04/03/1972 in the roster. Default: as its other dates"
-    " show (14/03/1972 is day first); a date still in doubt fails its row.",
+    help="How to read dates such as 04/03/1972 in a CSV or XLSX roster. Without it such a"
+    " date fails its row: it is never guessed.",
 )
 @click.option("--fail-fast", is_flag=True, help="Stop at the first bad row.")
 @click.option(

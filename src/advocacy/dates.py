@@ -1,9 +1,9 @@
 """Dates as people and spreadsheets write them: 14/03/1972, 14.03.1972, 14 March 1972.
 
 The interview reads one date and asks the person when day and month could be
-swapped; a roster is read without anyone to ask, so the roster decides the
-order once for the whole file (see :func:`order_shown`) and a date that stays
-ambiguous is refused, never guessed: a date of birth identifies the patient.
+swapped; a roster is read with no one to ask, so 04/03/1972 needs an order
+given for the whole file (:func:`read_date`) and is refused without one, never
+guessed: a date of birth identifies the patient.
 """
 
 from __future__ import annotations
@@ -28,7 +28,12 @@ class ParsedDate:
 
 
 class DateNotUnderstood(ValueError):  # noqa: N818 - reads better at the call site
-    pass
+    """What is wrong with the date (``message``) and what to write instead (``fix``)."""
+
+    def __init__(self, message: str, fix: str = "") -> None:
+        super().__init__(f"{message} {fix}".strip())
+        self.message = message
+        self.fix = fix
 
 
 _MONTHS: dict[str, int] = {}
@@ -58,23 +63,23 @@ def parse_date(text: str, lang: str) -> ParsedDate:
     language decides (en-GB: day first, en-US: month first; dots: day first)
     and the other reading is kept so the caller can offer it.
     """
-    shown = example(lang)
+    shown = f"Write it like {example(lang)}, or 1972-03-14."
     cleaned = re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", text.strip().lower())
     tokens = re.findall(r"[a-z]+|\d+", cleaned)
     tokens = [t for t in tokens if t != "of"]
     if len(tokens) != 3:
-        msg = f"{text!r} is not a date I can read. Write it like {shown}, or 1972-03-14."
-        raise DateNotUnderstood(msg)
+        msg = f"{text!r} is not a date."
+        raise DateNotUnderstood(msg, shown)
     words = [t for t in tokens if not t.isdigit()]
     numbers = [t for t in tokens if t.isdigit()]
-    if any(len(n) == 4 for n in numbers) is False:
-        msg = f"please write the year in full (for example 1972) so {text!r} cannot be misread."
-        raise DateNotUnderstood(msg)
+    if not any(len(n) == 4 for n in numbers):
+        msg = f"{text!r} has no year in full, so it could be misread."
+        raise DateNotUnderstood(msg, "Write the year in full, for example 1972.")
     if words:
         month = _month_names().get(words[0].rstrip(".")) if len(words) == 1 else None
         if month is None:
-            msg = f"{text!r} is not a date I can read. Write it like {shown}, or 1972-03-14."
-            raise DateNotUnderstood(msg)
+            msg = f"{text!r} is not a date."
+            raise DateNotUnderstood(msg, shown)
         year_text = next(n for n in numbers if len(n) == 4)
         day_text = next((n for n in numbers if n is not year_text), "")
         return ParsedDate(_make_date(int(year_text), month, int(day_text), text))
@@ -82,22 +87,21 @@ def parse_date(text: str, lang: str) -> ParsedDate:
     if len(numbers[0]) == 4:  # 1972-03-14, 1972/03/14
         return ParsedDate(_make_date(first, second, third, text))
     if len(numbers[2]) != 4:
-        msg = f"{text!r} is not a date I can read. Write it like {shown}, or 1972-03-14."
-        raise DateNotUnderstood(msg)
+        msg = f"{text!r} is not a date."
+        raise DateNotUnderstood(msg, shown)
     day_first = _make_date_or_none(third, second, first)
     month_first = _make_date_or_none(third, first, second)
     if day_first and month_first and day_first != month_first:
-        prefer_day_first = "." in text or lang == "en-GB"
-        if prefer_day_first:
+        if is_dotted(text) or lang == "en-GB":
             return ParsedDate(day_first, month_first)
         return ParsedDate(month_first, day_first)
     found = day_first or month_first
     if found is None:
         if 1 <= first <= 12 or 1 <= second <= 12:
-            msg = f"{text!r} is not a day on the calendar; check the day and the month."
-        else:
-            msg = f"{text!r} has no month between 1 and 12; check the numbers."
-        raise DateNotUnderstood(msg)
+            msg = f"{text!r} is not a day on the calendar."
+            raise DateNotUnderstood(msg, "Check the day and the month.")
+        msg = f"{text!r} has no month between 1 and 12."
+        raise DateNotUnderstood(msg, "Check the numbers.")
     return ParsedDate(found)
 
 
@@ -111,9 +115,17 @@ def _make_date_or_none(year: int, month: int, day: int) -> dt.date | None:
 def _make_date(year: int, month: int, day: int, text: str) -> dt.date:
     found = _make_date_or_none(year, month, day)
     if found is None:
-        msg = f"{text!r} is not a day on the calendar; check the day and the month."
-        raise DateNotUnderstood(msg)
+        msg = f"{text!r} is not a day on the calendar."
+        raise DateNotUnderstood(msg, "Check the day and the month.")
     return found
+
+
+_DOTTED = re.compile(r"^\s*\d{1,2}\s*\.\s*\d{1,2}\s*\.\s*\d{4}\s*$")
+
+
+def is_dotted(text: str) -> bool:
+    """14.03.1972: written with dots, as in most of Europe, where the day comes first."""
+    return _DOTTED.match(text) is not None
 
 
 # A date a spreadsheet exported in its short form, day and month in either order.
@@ -124,8 +136,9 @@ def order_shown(text: str) -> DayMonthOrder | None:
     """The order a short date proves: 14/03/1972 is day first, 03/14/1972 month first.
 
     ``None`` when it proves nothing (04/03/1972, 1972-03-04, 4 March 1972, or
-    dots, which are always day first). One spreadsheet writes all its dates
-    the same way, so one such date settles the others.
+    dots, which are always day first). It checks an order someone gave and
+    hints at the likely one; it never settles another date on its own, since
+    people typing into one sheet do not all write dates the same way.
     """
     match = _SHORT.match(text)
     if match is None:
@@ -143,15 +156,21 @@ class AmbiguousDate(DateNotUnderstood):
 
     def __init__(self, text: str, readings: tuple[dt.date, dt.date]) -> None:
         self.readings = readings
-        day_first, month_first = (i18n.format_date(d, "en-GB") for d in readings)
-        super().__init__(f"{text!r} could be {day_first} or {month_first}.")
+        self.words = tuple(i18n.format_date(d, "en-GB") for d in readings)
+        super().__init__(f"{text!r} could be {self.words[0]} or {self.words[1]}.")
 
 
 def read_date(text: str, order: DayMonthOrder | None) -> dt.date:
-    """A date with no one to ask: ``order`` settles 04/03/1972, or it is refused."""
-    parsed = parse_date(text, "en-GB")  # en-GB: day first, so `value` is the day-first reading
-    if parsed.alternative is None or "." in text:
+    """A date with no one to ask: ``order`` settles 04/03/1972, or it is refused.
+
+    Dots put the day first (14.03.1972); an ``order`` of month-first makes a
+    dotted date in doubt ambiguous again rather than overruling either side.
+    """
+    parsed = parse_date(text, "en-GB")  # en-GB: `value` is the day-first reading
+    if parsed.alternative is None:
         return parsed.value
-    if order is None:
+    if is_dotted(text) and order != "month-first":
+        return parsed.value
+    if order is None or is_dotted(text):
         raise AmbiguousDate(text, (parsed.value, parsed.alternative))
     return parsed.value if order == "day-first" else parsed.alternative

@@ -13,14 +13,29 @@ from typing import Any
 
 from advocacy import i18n, notation
 
+# A number and its unit never part at a line or page break in a document.
+_NBSP = notation.NBSP
+
 
 def format_ml(volume: Decimal) -> str:
     """A volume already worked out by the dose plan: ``Decimal("0.5")`` -> ``"0.5 mL"``."""
-    return f"{notation.format_number(volume)} mL"
+    return f"{notation.format_number(volume)}{_NBSP}mL"
+
+
+def _dose(mcg: int, lang: str) -> str:
+    return notation.format_dose(mcg, lang, _NBSP)
 
 
 def _strength(mcg_per_ml: int, lang: str) -> str:
-    return notation.format_strength(lang, mcg_per_ml)
+    return notation.format_strength(lang, mcg_per_ml, _NBSP)
+
+
+def _volume(mcg: int) -> str:
+    return notation.format_volume(mcg, _NBSP)
+
+
+def _mg(value: float) -> str:
+    return notation.format_mg(value, _NBSP)
 
 
 def _listing(items: Any, lang: str) -> str:
@@ -40,7 +55,7 @@ def paragraphs(text: str) -> list[str]:
 
 # filter name -> f(value, lang)
 BY_LANGUAGE: dict[str, Callable[[Any, str], str]] = {
-    "dose": notation.format_dose,
+    "dose": _dose,
     "strength": _strength,
     "longdate": i18n.format_date,
     "listing": _listing,
@@ -48,9 +63,9 @@ BY_LANGUAGE: dict[str, Callable[[Any, str], str]] = {
 
 # filter name -> f(value)
 PLAIN: dict[str, Callable[[Any], Any]] = {
-    "volume": notation.format_volume,
+    "volume": _volume,
     "ml": format_ml,
     "mcg_unit": notation.microgram_unit,
-    "mg": notation.format_mg,
+    "mg": _mg,
     "paragraphs": paragraphs,
 }

@@ -122,6 +122,18 @@ def _parse_dose(value: Any) -> Any:
 
 
 Dose = Annotated[int, BeforeValidator(_parse_dose)]
+
+
+def _not_a_timestamp(value: Any) -> Any:
+    """Refuse numbers where a date goes: pydantic would read 0 as 1970-01-01
+    (seconds since 1970), so a date of birth typed as 19720314 or exported as
+    a spreadsheet's serial number could become another day without a word."""
+    if isinstance(value, bool | int | float) or (isinstance(value, str) and value.isdigit()):
+        raise PydanticCustomError("date_type", "not a date")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_not_a_timestamp)]
 Text = Annotated[str, Field(min_length=1)]
 
 
@@ -142,7 +154,7 @@ class Section(BaseModel):
 class PatientDetails(Section):
     name: Text = Field(description="Full name as the clinic has it on record.")
     preferred_name: Text | None = Field(None, description="What you like to be called.")
-    date_of_birth: dt.date = Field(description="Date of birth, written YYYY-MM-DD.")
+    date_of_birth: Date = Field(description="Date of birth, written YYYY-MM-DD.")
     diagnosis: Text = Field(description="For example: hereditary spastic paraplegia (SPG4).")
     hospital_number: Text | None = Field(None, description="NHS, MRN or clinic number.")
     phone: Text | None = None
@@ -212,7 +224,7 @@ class Medication(Section):
 class Appointment(Section):
     clinic: Text | None = Field(None, description="The clinic or service the letter is for.")
     clinician: Text | None = Field(None, description="The consultant or nurse, if known.")
-    date: dt.date | None = Field(None, description="Appointment date, YYYY-MM-DD.")
+    date: Date | None = Field(None, description="Appointment date, YYYY-MM-DD.")
     time: Text | None = Field(None, description="Appointment time, as written on the letter.")
     address: Text | None = None
 
@@ -305,7 +317,7 @@ class DocumentSettings(Section):
     )
     paper: Paper | None = Field(None, description="a4 or letter; default follows the language.")
     large_print: bool = Field(False, description="Body text at least 16 pt.")
-    date: dt.date | None = Field(None, description="Date the document is prepared; default today.")
+    date: Date | None = Field(None, description="Date the document is prepared; default today.")
 
 
 class PatientFile(Section):

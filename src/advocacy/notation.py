@@ -3,6 +3,9 @@
 - en-US writes "50 mcg", en-GB writes "50 micrograms" in full; never "µg" or "ug".
 - A space between number and unit; no trailing zeros ("50", never "50.0");
   a leading zero below one ("0.5 mL").
+- In a document the space is a no-break space (``space=NBSP``): a dose whose
+  number ends one line and whose unit starts the next ("100 / micrograms")
+  can be misread, and across a page break it is worse.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ __all__ = [
 ]
 
 _MICROGRAM_UNIT = {"en-US": "mcg", "en-GB": "micrograms"}
+NBSP = "\u00a0"
 
 
 def format_number(value: int | float | Decimal) -> str:
@@ -42,24 +46,24 @@ def microgram_unit(lang: str) -> str:
     return _MICROGRAM_UNIT.get(lang, "mcg")
 
 
-def format_dose(mcg: int, lang: str) -> str:
+def format_dose(mcg: int, lang: str, space: str = " ") -> str:
     """``format_dose(25, "en-GB")`` -> ``"25 micrograms"``."""
     if isinstance(mcg, bool) or not isinstance(mcg, int):
         msg = f"doses are whole micrograms, got {mcg!r}"
         raise TypeError(msg)
-    return f"{mcg} {microgram_unit(lang)}"
+    return f"{mcg}{space}{microgram_unit(lang)}"
 
 
-def format_volume(mcg: int) -> str:
+def format_volume(mcg: int, space: str = " ") -> str:
     """``format_volume(25)`` -> ``"0.5 mL"``."""
-    return f"{format_number(volume_ml(mcg))} mL"
+    return f"{format_number(volume_ml(mcg))}{space}mL"
 
 
-def format_strength(lang: str, mcg_per_ml: int = TEST_STRENGTH_MCG_PER_ML) -> str:
+def format_strength(lang: str, mcg_per_ml: int = TEST_STRENGTH_MCG_PER_ML, space: str = " ") -> str:
     """``"50 mcg/mL"`` or ``"50 micrograms/mL"``."""
-    return f"{format_number(mcg_per_ml)} {microgram_unit(lang)}/mL"
+    return f"{format_number(mcg_per_ml)}{space}{microgram_unit(lang)}/mL"
 
 
-def format_mg(value: float) -> str:
+def format_mg(value: float, space: str = " ") -> str:
     """Oral doses in milligrams: ``60.0`` -> ``"60 mg"``."""
-    return f"{format_number(value)} mg"
+    return f"{format_number(value)}{space}mg"

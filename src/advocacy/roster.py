@@ -106,7 +106,7 @@ class Row:
 
 @dataclass(frozen=True)
 class DateEvidence:
-    """Where the roster shows which comes first in its short dates (``14/03/1972``)."""
+    """A short date that can only be read one way (``14/03/1972``: day first)."""
 
     order: dates.DayMonthOrder
     row: int
@@ -114,7 +114,7 @@ class DateEvidence:
     text: str
 
     def __str__(self) -> str:
-        return f"row {self.row}, column {self.letter}: {self.text!r}"
+        return f"row {self.row}: {self.text!r}"
 
 
 @dataclass(frozen=True)
@@ -148,6 +148,8 @@ def _section_model(annotation: Any) -> type[BaseModel] | None:
 def _is_date(annotation: Any) -> bool:
     if annotation is dt.date:
         return True
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _is_date(typing.get_args(annotation)[0])
     if typing.get_origin(annotation) in {typing.Union, types.UnionType}:
         return any(_is_date(arg) for arg in typing.get_args(annotation))
     return False
@@ -278,12 +280,11 @@ class Roster:
     headers: tuple[Header, ...] = ()
     delimiter: str = ","
     records: list[Any] | None = field(default=None, repr=False)
-    # How to read 04/03/1972: given (--date-order), or shown by the roster itself.
+    # How to read 04/03/1972 (--date-order); None: such a date fails its row.
     date_order: dates.DayMonthOrder | None = None
-    date_order_given: bool = False
-    # The first date proving each order, and how many dates needed the order.
-    date_evidence: dict[str, DateEvidence] = field(default_factory=dict)
-    ambiguous_dates: int = 0
+    # Per column letter, the first date that can only be read day first, and
+    # month first: a hint for a date in doubt, and a check on a given order.
+    date_evidence: dict[str, dict[str, DateEvidence]] = field(default_factory=dict)
 
     @property
     def source(self) -> str:
@@ -348,7 +349,7 @@ class Roster:
             if header.column.is_list:
                 value = [item.strip() for item in text.split(LIST_SEPARATOR) if item.strip()]
             elif header.column.is_date:
-                value, problem = self._date(header.column.path, text)
+                value, problem = self._date(header, text)
                 if problem is not None:
                     field_problems[header.column.path] = problem
             _set_path(data, header.column.path, value)
@@ -360,42 +361,27 @@ class Roster:
             field_problems,
         )
 
-    def _date(self, path: str, text: str) -> tuple[str, Problem | None]:
+    def _date(self, header: Header, text: str) -> tuple[str, Problem | None]:
         """A date cell as ISO text, or the cell as written and what is wrong with it."""
+        path = header.column.path if header.column else ""
         try:
             return dates.read_date(text, self.date_order).isoformat(), None
         except dates.AmbiguousDate as exc:
-            shown = self.date_evidence
-            if len(shown) > 1:
-                day, month = shown["day-first"], shown["month-first"]
-                why = (
-                    f"The roster writes its dates both ways ({day} has the day first;"
-                    f" {month} the month), so it does not say which."
+            message = f"{exc.message} The day and the month could be either way round."
+            shown = self.date_evidence.get(header.letter, {})
+            if len(shown) == 1:
+                (evidence,) = shown.values()
+                first = "day" if evidence.order == "day-first" else "month"
+                message += (
+                    f" Other dates in column {header.letter} put the {first} first ({evidence})."
                 )
-            else:
-                why = "No other date in the roster shows whether the day or the month comes first."
             fix = (
-                "Run again with --date-order day-first or --date-order month-first,"
-                " or write the month as a word (4 March 1972)."
+                "Say which with --date-order day-first or --date-order month-first, or write"
+                f" the month in words ({exc.words[0]} or {exc.words[1]})."
             )
-            return text, Problem(path, f"{exc} {why}", fix)
-        except dates.DateNotUnderstood as exc:
-            message = str(exc)
-            fix = "" if "1972-03-14" in message else "Write it like 1972-03-14 or 14 March 1972."
             return text, Problem(path, message, fix)
-
-    def date_order_note(self) -> Problem | None:
-        """A warning when the roster's own dates decided how others were read."""
-        if self.date_order_given or self.date_order is None or not self.ambiguous_dates:
-            return None
-        evidence = self.date_evidence[self.date_order]
-        other = "month-first" if self.date_order == "day-first" else "day-first"
-        words = "day first" if self.date_order == "day-first" else "month first"
-        return Problem(
-            "",
-            f"dates such as 04/03/1972 were read {words}, as {evidence} shows.",
-            f"If that is wrong, run again with --date-order {other}.",
-        )
+        except dates.DateNotUnderstood as exc:
+            return text, Problem(path, exc.message, exc.fix)
 
     def _list_rows(self) -> Iterator[Row]:
         for number, record in enumerate(self.records or [], start=1):
@@ -412,11 +398,12 @@ class Roster:
 
 
 def open_roster(path: Path, date_order: dates.DayMonthOrder | None = None) -> Roster:
-    """Open ``path``, check its format and header; raises RosterError before any row is read.
+    """Open ``path`` and check its format, its header and its dates; raises RosterError
+    before any row is rendered.
 
-    ``date_order`` says how to read dates such as 04/03/1972; without it the
-    roster's own dates decide (14/03/1972 can only be day first), and a date
-    still in doubt fails its row rather than being guessed.
+    ``date_order`` says how to read dates such as 04/03/1972; without it such
+    a date fails its row rather than being guessed. A given order that a date
+    in the roster contradicts (25/12/1980 with month-first) stops the run.
     """
     suffix = path.suffix.lower()
     if not path.is_file():
@@ -486,8 +473,15 @@ def _tabular(path: Path, kind: str, header_cells: tuple[Any, ...], delimiter: st
 
 
 def _with_date_order(roster: Roster, given: dates.DayMonthOrder | None) -> Roster:
-    """Read the date columns once: which order their short dates show, how many need it."""
+    """Look through the date columns once: which dates can only be read one way.
+
+    A given order must agree with every such date: a roster that has both
+    25/12/1980 and month-first was typed two ways, and its 04/03/1972 could be
+    either.
+    """
+    roster.date_order = given
     columns = [h for h in roster.headers if h.column is not None and h.column.is_date]
+    contradictions: list[DateEvidence] = []
     if columns:
         for number, cells in roster._tabular_cells():
             for header in columns:
@@ -495,28 +489,24 @@ def _with_date_order(roster: Roster, given: dates.DayMonthOrder | None) -> Roste
                 if not isinstance(cell, str):  # empty, or a real date in a workbook
                     continue
                 order = dates.order_shown(cell)
-                if order is not None:
-                    roster.date_evidence.setdefault(
-                        order, DateEvidence(order, number, header.letter, cell.strip())
-                    )
-                elif _needs_order(cell):
-                    roster.ambiguous_dates += 1
-    roster.date_order_given = given is not None
-    if given is not None:
-        roster.date_order = given
-    elif len(roster.date_evidence) == 1:
-        roster.date_order = next(iter(roster.date_evidence.values())).order
+                if order is None:
+                    continue
+                evidence = DateEvidence(order, number, header.letter, cell.strip())
+                roster.date_evidence.setdefault(header.letter, {}).setdefault(order, evidence)
+                if given is not None and order != given:
+                    contradictions.append(evidence)
+    if contradictions:
+        first = "day" if contradictions[0].order == "day-first" else "month"
+        shown = "; ".join(f"column {e.letter} {e}" for e in contradictions[:3])
+        more = f" and {len(contradictions) - 3} more" if len(contradictions) > 3 else ""
+        msg = (
+            f"{roster.path}: --date-order {given} was given, but some dates can only be read"
+            f" with the {first} first ({shown}{more}), so the dates were typed more than one"
+            " way and one order cannot read them all; nothing was rendered. Write those dates"
+            " as the others are written, or as 1972-03-14, then run again."
+        )
+        raise RosterError(msg)
     return roster
-
-
-def _needs_order(text: str) -> bool:
-    try:
-        dates.read_date(text, None)
-    except dates.AmbiguousDate:
-        return True
-    except dates.DateNotUnderstood:
-        return False
-    return False
 
 
 def _check_utf8(path: Path) -> None:
