@@ -380,7 +380,7 @@ def batch(
         click.echo(line, err=True)
     if not quiet:
         for label, problem in result.warnings:
-            warn([problem], f"{roster} {label}".rstrip())
+            warn([problem], f"{roster} {label}")
     click.echo(result.summary(), err=True)
     click.get_current_context().exit(result.exit_code)
 

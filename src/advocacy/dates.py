@@ -16,7 +16,6 @@ from typing import Literal
 from advocacy import i18n
 
 DayMonthOrder = Literal["day-first", "month-first"]
-ORDERS: tuple[DayMonthOrder, ...] = ("day-first", "month-first")
 
 
 @dataclass(frozen=True)
@@ -155,7 +154,6 @@ class AmbiguousDate(DateNotUnderstood):
     """Day and month could be either way round, and nothing says which."""
 
     def __init__(self, text: str, readings: tuple[dt.date, dt.date]) -> None:
-        self.readings = readings
         self.words = tuple(i18n.format_date(d, "en-GB") for d in readings)
         super().__init__(f"{text!r} could be {self.words[0]} or {self.words[1]}.")
 

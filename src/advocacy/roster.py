@@ -113,6 +113,11 @@ class DateEvidence:
     letter: str
     text: str
 
+    @property
+    def first(self) -> str:
+        """What comes first in this date: "day" or "month"."""
+        return "day" if self.order == "day-first" else "month"
+
     def __str__(self) -> str:
         return f"row {self.row}: {self.text!r}"
 
@@ -371,9 +376,9 @@ class Roster:
             shown = self.date_evidence.get(header.letter, {})
             if len(shown) == 1:
                 (evidence,) = shown.values()
-                first = "day" if evidence.order == "day-first" else "month"
                 message += (
-                    f" Other dates in column {header.letter} put the {first} first ({evidence})."
+                    f" Other dates in column {header.letter} put the {evidence.first} first"
+                    f" ({evidence})."
                 )
             fix = (
                 "Say which with --date-order day-first or --date-order month-first, or write"
@@ -496,7 +501,7 @@ def _with_date_order(roster: Roster, given: dates.DayMonthOrder | None) -> Roste
                 if given is not None and order != given:
                     contradictions.append(evidence)
     if contradictions:
-        first = "day" if contradictions[0].order == "day-first" else "month"
+        first = contradictions[0].first
         shown = "; ".join(f"column {e.letter} {e}" for e in contradictions[:3])
         more = f" and {len(contradictions) - 3} more" if len(contradictions) > 3 else ""
         msg = (
