@@ -264,3 +264,37 @@ def test_other_pdf_variants(variant: str) -> None:
     with pikepdf.open(io.BytesIO(data)) as pdf:
         part = pdf.open_metadata().get("pdfaid:part")
         assert (str(part) == "3") if variant == "pdf/a-3b" else part is None
+
+
+def test_digits_have_a_plain_zero_and_no_face_claims_a_glyph_it_lacks() -> None:
+    """Atkinson Hyperlegible slashes its zero: its faces leave the digits to
+    Noto Sans, and each face's unicode-range stays inside its own cmap, so
+    nothing falls into a face that would draw a box (a Greek name once did)."""
+    import re
+
+    from fontTools.ttLib import TTFont
+
+    from advocacy import resources
+
+    css = (resources.styles_dir() / "print.css").read_text(encoding="utf-8")
+    faces = re.findall(r"@font-face \{([^}]*)\}", css)
+    checked = 0
+    for face in faces:
+        ranges = re.search(r"unicode-range: ([^;]+);", face)
+        if not ranges:
+            continue
+        url = re.search(r"url\(([^)]+)\)", face)
+        assert url
+        cmap = set(TTFont(resources.styles_dir() / url.group(1)).getBestCmap())
+        claimed: set[int] = set()
+        for part in ranges.group(1).split(","):
+            low, _, high = part.strip()[2:].partition("-")
+            claimed |= set(range(int(low, 16), int(high or low, 16) + 1))
+        assert claimed <= cmap, url.group(1)
+        assert not claimed & set(range(0x30, 0x3A)), url.group(1)
+        checked += 1
+    assert checked == 4  # the four Atkinson latin faces
+    data = pipeline.render_pdf(_named("Sam Zero"))
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        fonts = {str(f.BaseFont) for p in pdf.pages for f in p.Resources.Font.values()}
+    assert any("Noto-Sans-latin" in font for font in fonts), fonts

@@ -87,18 +87,21 @@ _LONG_ORG = ["--org", str(FIXTURES / "rosters" / "org-long-name.yaml")]
     ],
     ids=["plain", "branded", "a4-en-gb", "fillable", "long-org", "long-org-fillable", "long-a4"],
 )
-def test_the_whole_letter_fits_on_page_one(
+def test_the_letter_and_checklist_share_the_pages(
     runner: CliRunner, tmp_path: Path, args: list[str]
 ) -> None:
-    """Writing lines make a blank letter long; it must still end on page 1, not
-    leave a page holding only the closing notice."""
+    """Writing lines make a blank letter long: its requests and the notice are on
+    page 1, and the sign-off that runs over shares page 2 with the checklist,
+    so no page holds only a closing line."""
     out = tmp_path / "one.pdf"
     result = runner.invoke(cli, ["blank", "-o", str(out), *args])
     assert result.exit_code == 0, result.output
     pages = pdf_text(out.read_bytes())
     assert f"Wrote {out} (1 copy, {len(pages)} pages)" in result.stderr
     assert "It is not medical advice." in pages[0]
-    assert "The trial plan at a glance" in pages[1]
+    assert "A slow continuous infusion through the catheter" in pages[0]
+    assert "Name in capitals" in pages[0] + pages[1]
+    assert "Before the trial: a checklist for the team" in pages[1]
 
 
 def test_repeating_is_fast_enough_for_a_meeting(one_copy: bytes) -> None:

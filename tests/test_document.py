@@ -63,11 +63,12 @@ def _pages(example: Path, **kw: Any) -> list[str]:
 
 
 @pytest.mark.parametrize("example", EXAMPLE_FILES, ids=EXAMPLE_IDS)
-def test_three_to_five_pages_on_its_own_paper_and_the_other(example: Path) -> None:
+def test_page_count_on_its_own_paper_and_the_other(example: Path) -> None:
+    """Letter, checklist, plan, three record sheets, goals and About me, sources."""
     patient = load_patient(example).data
     for paper in ("a4", "letter"):
         data = pipeline.render_pdf(patient, document.options_for(patient, paper=paper))
-        assert 3 <= len(PdfReader(io.BytesIO(data)).pages) <= 5, paper
+        assert 7 <= len(PdfReader(io.BytesIO(data)).pages) <= 10, paper
 
 
 @pytest.mark.parametrize("example", EXAMPLE_FILES, ids=EXAMPLE_IDS)
@@ -88,24 +89,36 @@ def test_page_one_alone_says_who_what_and_why(example: Path) -> None:
     assert patient.patient.name in first
     assert patient.patient.diagnosis in first
     assert "Request for an intrathecal baclofen screening trial through a catheter" in first
-    assert "I ask you to:" in first
-    # The three requests, in order (their numbers are list markers, drawn but not text).
+    assert "It is not medical advice." in first
+    # The decision comes before the asks; the asks are requests, in order.
     positions = [
         first.find(request)
         for request in (
-            "I ask you to: Run the screening trial through an intrathecal catheter",
-            "Start with",
-            "repeat through the same catheter at",
-            "Judge the trial on standing and walking as well as tone",
+            "The decision is yours",
+            "I would be grateful if you would consider:",
+            "A trial through an intrathecal catheter",
+            "A first dose of",
+            "If dose 1 is too strong, a retry at a lower dose.",
+            "A trial judged on what matters to",
+            "A slow continuous infusion through the catheter",
+            "Overdose is different.",
+            "Why.",
+            "The US labels allow",
         )
     ]
     assert -1 not in positions and positions == sorted(positions), positions
     html = pipeline.render_html(patient)
-    assert re.search(r'<ol class="requests">(\s*<li>.*?</li>){3}\s*</ol>', html, re.DOTALL)
-    assert "Why." in first and "The US prescribing information allows" in first
-    assert "The decision is yours" in first
-    assert "It is not medical advice." in first
-    assert re.search(r"Signature Date Read by \(care team\) Date", first)
+    assert re.search(r'<ol class="requests">(\s*<li>.*?</li>){5}\s*</ol>', html, re.DOTALL)
+    assert "I ask you to" not in first
+
+
+def test_the_text_layer_reads_in_order() -> None:
+    """The title comes first and the signature after the letter, in the PDF's own text."""
+    first, second = _pages(EXAMPLES / "full.yaml")[:2]
+    title = first.find("Request for an intrathecal baclofen screening trial")
+    assert 0 <= title < first.find("Dear Dr. Rivera,") < first.find("Why.")
+    signed = (first + " " + second).find("Signature")
+    assert signed > (first + " " + second).find("Neither the labels nor any guideline")
 
 
 @pytest.mark.parametrize("example", EXAMPLE_FILES, ids=EXAMPLE_IDS)
@@ -121,41 +134,59 @@ def test_doses_are_written_safely(example: Path) -> None:
     # can part them ("100" at the end of one line, "micrograms" on the next).
     patient = load_patient(example).data
     for html in (pipeline.render_html(patient), pipeline.render_blank_html(RenderOptions())):
-        # About me is the patient's own words ("Tizanidine 2 mg"), printed as written;
-        # the goals table's dose headings may stack their unit under the number.
-        ours = html.split('<section class="about"')[0] + html.split('<section class="sources"')[1]
-        ours = re.sub(r'<th scope="col" class="dose-col">.*?</th>', "", ours, flags=re.DOTALL)
+        # About me and the checklist quote the patient's own words
+        # ("Tizanidine 2 mg"), printed as written.
+        ours = re.sub(
+            r'<section class="(about|checklist-section)".*?</section>', "", html, flags=re.DOTALL
+        )
         words = re.sub(r"<[^>]+>", " ", ours)
         assert not re.search(r"\d[ \t\n]+(mcg|micrograms|mL|mg)\b", words), example.name
         assert re.search("\\d\u00a0(mcg|micrograms)\\b", words)
+    # Every volume with its strength: "0.5 mL of 50 mcg/mL", never "0.5 mL" alone
+    # (maintenance strengths of 500 to 2,000 mcg/mL exist).
+    unit = "micrograms" if patient.document.language == "en-GB" else "mcg"
+    assert not re.search(r"\d\s?mL(?!\s?of\s)", text), example.name
+    assert f"mL of 50 {unit}/mL" in text
 
 
 @pytest.mark.parametrize(
-    ("first", "reduced", "lang", "unit"),
+    ("first", "reduced", "lang", "unit", "escalation"),
     [
-        (50, 25, "en-US", "mcg"),
-        (40, 20, "en-US", "mcg"),
-        (40, 20, "en-GB", "micrograms"),
-        (30, 15, "en-GB", "micrograms"),
-        (100, 50, "en-US", "mcg"),
+        (50, 25, "en-US", "mcg", (75, 100)),
+        (40, 20, "en-US", "mcg", (50, 75, 100)),
+        (40, 20, "en-GB", "micrograms", (50, 75, 100)),
+        (30, 15, "en-GB", "micrograms", (50, 75, 100)),
+        (25, 0, "en-US", "mcg", (50, 75, 100)),
     ],
-    ids=["50-25-US", "40-20-US", "40-20-GB", "30-15-GB", "100-50-US"],
+    ids=["50-25-US", "40-20-US", "40-20-GB", "30-15-GB", "25-team-US"],
 )
-def test_the_doses_come_from_the_file(first: int, reduced: int, lang: str, unit: str) -> None:
+def test_the_doses_come_from_the_file(
+    first: int, reduced: int, lang: str, unit: str, escalation: tuple[int, ...]
+) -> None:
     example = EXAMPLES / "patient.yaml"
-    pages = _pages(example, lang=lang, first=first, reduced=reduced)
-    ml = {50: "1", 25: "0.5", 40: "0.8", 20: "0.4", 30: "0.6", 15: "0.3", 100: "2"}
-    assert f"Start with {first} {unit} ({ml[first]} mL)." in pages[0]
-    assert f"repeat through the same catheter at {reduced} {unit} ({ml[reduced]} mL)" in pages[0]
+    pages = _pages(example, lang=lang, first=first, reduced=reduced or None)
+    ml = {50: "1", 25: "0.5", 40: "0.8", 20: "0.4", 30: "0.6", 15: "0.3", 75: "1.5", 100: "2"}
+
+    def with_volume(mcg: int) -> str:
+        return f"{mcg} {unit} ({ml[mcg]} mL of 50 {unit}/mL)"
+
+    assert f"A first dose of {with_volume(first)}" in pages[0]
     text = " ".join(pages)
-    assert f"Dose 1: {first} {unit} ({ml[first]} mL)" in text
-    assert f"Reduced dose: {reduced} {unit} ({ml[reduced]} mL)" in text
-    # The label's escalation only above the first dose, and never past 100.
-    # A first dose below 50 climbs through 50 first, never straight to 75.
-    for step, volume in ((50, "1"), (75, "1.5"), (100, "2")):
-        assert (f"Higher dose: {step} {unit} ({volume} mL)" in text) == (step > first)
-    if first == 100:
-        assert f"100 {unit} is the label’s highest test dose" in text
+    if reduced:
+        assert f"give {with_volume(reduced)} through the same catheter" in pages[0]
+        assert f"Then {with_volume(reduced)} through the same catheter" in text
+    else:
+        # From 25, a lower dose is the team's: a lower bolus or a slow infusion.
+        assert (
+            "give a lower bolus or a slow continuous infusion through the same catheter"
+            in (pages[0])
+        )
+        assert f"After B at {first} {unit}, as the team decides" in text
+    assert f"Dose 1: {with_volume(first)}" in text
+    for step in escalation:
+        assert with_volume(step) in text
+    # Every record sheet offers its doses with volume and strength.
+    assert f"After C at {first} {unit}: {with_volume(escalation[0])}" in text
 
 
 @pytest.mark.parametrize("example", EXAMPLE_FILES, ids=EXAMPLE_IDS)
@@ -197,11 +228,36 @@ def test_no_claim_the_fact_sheet_forbids(example: Path) -> None:
     # The screening-test paper is Boster et al., not "Saulino et al.".
     assert "Saulino et al" not in text
     assert "Boster AL" in text
-    # The catheter is asked for, never claimed to be required or safer.
-    assert "neither the label nor any guideline requires a catheter trial" in text
+    # The catheter is asked for, never claimed to be required or safer, and
+    # its costs are said.
+    assert "Neither the labels nor any guideline requires a catheter trial" in text
     assert "I do not claim that a catheter trial is safer" in text
-    # Dollinger is a personal account, not a guideline.
-    assert "not a guideline or the Foundation’s policy" in text
+    assert "placed through a lumbar puncture, with a larger needle" in text
+    assert "established practice" not in lowered
+    # The labels are cited from DailyMed, never a mirror or a payer's sheet.
+    assert "DailyMedsetID6f3bdcc0-ffc8-4911-8c35-958c8103a2c5" in text.replace(" ", "")
+    for mirror in (
+        "druglib",
+        "rxlist",
+        "healthdrugpdf",
+        "wageworks",
+        "Florida",
+        "drugs.com",
+        "epgonline",
+        "Monthly Prescribing",
+        "skyscape",
+        "medlibrary",
+    ):
+        assert mirror.lower() not in lowered, mirror
+    # The overdose branch is its own, and never ends in a retry by default.
+    assert "Signs of overdose, at any time" in text
+    assert "Stop, treat, review." in text
+    assert "never a lower dose the next day by default" in text
+    # Dollinger is a personal account, not a guideline, and only where it fits.
+    patient = load_patient(example).data
+    dollinger = "not a guideline or the Foundation’s policy" in text
+    hsp = document.condition_of(patient.patient.diagnosis) == "hsp"
+    assert dollinger == (hsp and patient.trial.first == 50 and not patient.is_child)
 
 
 def test_references_carry_nothing_unverified() -> None:
@@ -220,28 +276,35 @@ def _size(data: bytes) -> tuple[float, float]:
         return float(box[2]), float(box[3])
 
 
-def test_en_us_says_mcg_and_anesthetic_on_letter() -> None:
+def test_en_us_says_mcg_on_letter() -> None:
     data = _render(EXAMPLES / "patient.yaml", lang="en-US")
     text = " ".join(pdf_text(data))
-    assert "50 mcg" in text and "micrograms" not in text
-    assert "local anesthetic" in text
-    assert "10-meter walk" in text
+    assert "25 mcg" in text and "micrograms" not in text
+    assert "“via spinal catheter or lumbar puncture”" in text
     assert "March 14, 1972" in text
     assert "Sincerely," in text and "Yours sincerely" not in text
     assert _size(data) == pytest.approx(PAGE_SIZES["letter"], abs=0.1)
 
 
-def test_en_gb_says_micrograms_and_anaesthetic_on_a4() -> None:
+def test_en_gb_says_micrograms_on_a4() -> None:
     data = _render(EXAMPLES / "uk.yaml")
     text = " ".join(pdf_text(data))
-    assert "50 micrograms" in text and "mcg" not in text
-    assert "local anaesthetic" in text and "anesthetic" not in text
-    assert "10-metre walk" in text and "meter" not in text
-    assert "paralysed" in text and "paralyzed" not in text
+    assert "25 micrograms" in text and "mcg" not in text
     assert "2 November 1968" in text
     assert "Yours sincerely," in text
     assert "‘via spinal catheter or lumbar puncture’" in text
+    assert "NHS NUMBER 943 476 5919" in text  # the label is set in capitals
+    assert "Dear Dr Shah," in text
     assert _size(data) == pytest.approx(PAGE_SIZES["a4"], abs=0.1)
+
+
+def test_a_child_in_the_uk_is_placed_in_theatre() -> None:
+    raw = _raw(EXAMPLES / "child-cp.yaml")
+    text = " ".join(
+        _with(EXAMPLES / "child-cp.yaml", document={**raw["document"], "language": "en-GB"})
+    )
+    assert "in theatre under general anaesthetic" in text
+    assert "anesthesia" not in text
 
 
 def test_paper_follows_the_option_over_the_language() -> None:
@@ -290,12 +353,12 @@ def test_absent_optional_data_leaves_no_trace() -> None:
     for absent in (
         "None",
         "In my own words",
-        "My questions for the team",
+        "Questions for the team",
         "Emergency contact",
         "Prepared with",
         "Appointment",
         "Hospital number",
-        "Oral baclofen",
+        "mg a day",
         " ,",
         ",,",
         "()",
@@ -357,9 +420,15 @@ def test_record_rows_leave_room_for_a_shaky_hand(large: bool) -> None:
     patient = load_patient(EXAMPLES / "patient.yaml").data
     heights = _row_heights_mm(patient, document.options_for(patient, large_print=large or None))
     plan = document.plan_for(patient)
-    assert len(heights) >= len(plan.doses) * len(plan.time_points)
-    # At least 10 mm for a hand with a tremor; 13 mm with large print's bigger writing.
-    assert min(heights) >= (13 if large else 10) - 0.01, min(heights)
+    if large:
+        # Large print holds the goals table; the staff's sheets are in the standard copy.
+        assert heights and min(heights) >= 13 - 0.01, heights
+        return
+    assert len(heights) >= len(plan.record_sheets) * len(plan.time_points)
+    # Letter paper: 9 mm where tone, strength and function are written, 6.5 mm
+    # for the first 2 hours' vital signs (numbers), 10 mm for the patient's goals.
+    assert min(heights) >= 6.5 - 0.01, min(heights)
+    assert sorted(heights)[len(heights) // 2] >= 9 - 0.01
 
 
 @pytest.mark.parametrize("source", ["full.yaml", "uk.yaml", "long-words.yaml"])
@@ -402,11 +471,58 @@ def test_nothing_runs_past_the_right_margin(source: str, paper: str, large: bool
     assert not overflowing, sorted(set(overflowing))
 
 
-def test_one_record_table_per_planned_dose() -> None:
-    patient = load_patient(EXAMPLES / "patient.yaml").data
+def test_three_record_sheets_that_a_nurse_can_run_the_day_from() -> None:
+    patient = load_patient(EXAMPLES / "full.yaml").data
     html = pipeline.render_html(patient)
-    assert html.count('<table class="obs">') == len(document.plan_for(patient).doses) == 4
-    assert html.count("<thead>") == 5  # four doses and the goals
+    # The panel's 25 first: B's lower dose is the team's, C climbs 50, 75, 100.
+    assert html.count('<table class="obs obs-walks">') == 4
+    text = re.sub(r"\s+", " ", " ".join(_pages(EXAMPLES / "full.yaml")))
+    for words in (
+        "Record sheet 1 of 4",
+        "Record sheet 4 of 4",
+        "Before the trial: a checklist for the team",
+        "Anticoagulants or antiplatelets",
+        "Oral baclofen on trial days",
+        "Takes 80 mg a day.",
+        "Listed by the patient: Tizanidine 2 mg at night",
+        "Penn 0–4",
+        "15 min",
+        "1.5 h",
+        "4 h, expected peak",
+        "Batch, expiry (1)",
+        "Batch, expiry (2)",
+        "Excess discarded (mL)",
+        "Injected over (min)",
+        "Dead space (mL)",
+        "Given by, checked by",
+        "Back to baseline at",
+        "Stop and call the doctor at limits the team sets before dose 1",
+        "urinary retention",
+        "D, signs of overdose: stop, treat, review",
+        "B, too much weakness (alertness, breathing and blood pressure unchanged)",
+        "Goals, with levels set before the trial",
+        "Met if (agreed before dose 1)",
+        "the clinic’s own records and protocols govern",
+    ):
+        assert words in text, words
+
+
+@pytest.mark.parametrize(
+    ("walking", "walk_tests"),
+    [("with-aids", True), ("does-not-walk", False), ("mostly-wheelchair", False)],
+)
+def test_the_measures_follow_what_the_patient_can_do(walking: str, walk_tests: bool) -> None:
+    raw = _raw(EXAMPLES / "minimal.yaml")
+    text = re.sub(
+        r"\s+", " ", " ".join(_with(EXAMPLES / "minimal.yaml", mobility={"walking": walking}))
+    )
+    assert ("10 m walk" in text) == walk_tests
+    assert ("TUG" in text) == walk_tests
+    assert ("too weak to stand or walk" in text.lower()) == walk_tests
+    assert "Penn 0–4" in text
+    if walking == "does-not-walk":
+        assert "spasms, pain, sitting, transfers and care" in text
+        assert "walking" not in text.split("About")[0].lower().replace("walking tests", ""), raw
 
 
 def test_a_table_that_breaks_across_pages_repeats_its_headings() -> None:
@@ -416,12 +532,7 @@ def test_a_table_that_breaks_across_pages_repeats_its_headings() -> None:
     with_goals = [page for page in pages if "Goal number" in page]
     assert len(with_goals) >= 2
     for page in with_goals:
-        assert "Goal 50 mcg 25 mcg 75 mcg 100 mcg" in page
-    # Large print: every page that holds rows of a dose table has its headings.
-    large = document.options_for(patient, large_print=True)
-    for page in pdf_text(pipeline.render_pdf(patient, large)):
-        if re.search(r"\b[1268] h\b", page):
-            assert "Clock time" in page
+        assert "Goal Met if (agreed before dose 1) Dose 1 Dose 2 Dose 3" in page
 
 
 # --------------------------------------------------------------------------- blank copies
@@ -431,20 +542,19 @@ def test_blank_copy_has_spaces_instead_of_a_patient() -> None:
     options = RenderOptions(lang="en-GB")
     html = pipeline.render_blank_html(options, today=dt.date(2027, 1, 5))
     pages = pdf_text(render.default_renderer().pdf(html, options))
-    assert 4 <= len(pages) <= 6
+    assert 9 <= len(pages) <= 12
     for page in pages:
         assert "Name: ____" in page
     first = pages[0]
-    assert "Start with 50 micrograms (1 mL) or" in first
-    assert "25 micrograms (0.5 mL) or" in first
-    assert "I ask you to:" in first
-    text = " ".join(pages)
-    assert "Dose 1: 50 micrograms (1 mL)" in text  # the diagram shows the usual doses
-    # Every dose written by hand has its unit and volume printed around the spaces,
-    # and the record tables leave the dose to be written in.
-    assert "or micrograms ( mL)" in re.sub(r"\s+", " ", first)
-    assert "Higher dose: micrograms ( mL)" in re.sub(r"\s+", " ", text)
-    assert "Higher dose: 100 micrograms" not in text
+    assert "A first dose of 25 micrograms (0.5 mL of 50 micrograms/mL) if the box below" in first
+    assert "otherwise 50 micrograms (1 mL of 50 micrograms/mL)" in first
+    text = re.sub(r"\s+", " ", " ".join(pages))
+    assert (
+        "Dose 1: 25 micrograms (0.5 mL of 50 micrograms/mL) or 50 micrograms"
+        " (1 mL of 50 micrograms/mL), as the letter asks" in text
+    )
+    # A dose written by hand has its unit, volume and strength printed around the spaces.
+    assert "micrograms ( mL of 50 micrograms/mL)" in text
     assert "Date of birth: ____" not in text
     assert "Tick if true: some stiffness in my legs holds me up" in first
     assert "None" not in text
@@ -513,7 +623,7 @@ def test_minimal_example_does_not_claim_reliance_on_tone() -> None:
 
 
 HSP_SENTENCE = "seems to require particularly low doses"
-MS_SENTENCE = "People with multiple sclerosis may be more sensitive"
+MS_SENTENCE = "people with multiple sclerosis may be more sensitive"
 
 
 @pytest.mark.parametrize(
@@ -556,16 +666,46 @@ def test_a_child_under_four_is_warned_not_refused(born: dt.date, warned: bool) -
     assert bool(found) == warned
     if warned:
         assert "under 4" in found[0].message
-        assert "paediatric team" in found[0].fix and "25 micrograms" in found[0].fix
+        assert "paediatric team" in found[0].fix
 
 
-def test_the_trial_is_supervised_and_the_reduced_dose_ends_the_plan() -> None:
+def test_the_trial_is_supervised_and_overdose_is_its_own_branch() -> None:
     text = re.sub(r"\s+", " ", " ".join(_pages(EXAMPLES / "full.yaml")))
     assert "Supervised, with resuscitation equipment and trained staff at hand" in text
-    assert "After the reduced dose, the team decides the next step." in text
-    assert "Only if dose 1 did too little (C)" in text
-    assert "Monthly Prescribing Reference-style drug summary: Gablofen" in text
-    assert "described as a board member of the Spastic Paraplegia Foundation" in text
-    assert "so far described with rising doses" in text
+    assert "with alertness, breathing and blood pressure unchanged from before the dose" in text
+    assert "withdrawing 30 to 40 mL of spinal fluid may be considered" in text
+    assert "have been used in some services" in text
+    # Dr Dollinger's account fits a letter that starts at 50 and retries at 25.
+    assert "Dollinger" not in text
+    minimal = re.sub(r"\s+", " ", " ".join(_pages(EXAMPLES / "minimal.yaml")))
+    assert "described as a board member of the Spastic Paraplegia Foundation" in minimal
     # A dose is never used as an adjective ("a 25 mcg bolus").
     assert not re.search(r"\b\d+ (mcg|micrograms) (bolus|dose|test|screening)", text)
+
+
+def test_a_parent_writes_for_a_child_in_the_third_person() -> None:
+    pages = _pages(EXAMPLES / "child-cp.yaml")
+    text = re.sub(r"\s+", " ", " ".join(pages))
+    letter = text.split("Before the trial: a checklist")[0]
+    assert "I am writing as Maya’s parent" in letter
+    assert "needs my consent and, as far as Maya can give it, Maya’s own agreement" in letter
+    assert "Ada Okonkwo-Reyes parent of Maya Okonkwo-Reyes" in letter
+    # No first person for the child, no assumed local anaesthetic.
+    for mine in ("my legs", "I rely", "my appointment", "my trial", "About me", "local anesthetic"):
+        assert mine not in text, mine
+    assert "About Maya" in text
+    assert "Weight 24.5 kg" in text
+    assert "Dollinger" not in text
+    assert "A first dose of 25 mcg (0.5 mL of 50 mcg/mL)" in pages[0]
+
+
+def test_a_wheelchair_user_gets_no_walking_measures() -> None:
+    text = re.sub(r"\s+", " ", " ".join(_pages(EXAMPLES / "sci-wheelchair.yaml")))
+    for walking in ("10 m walk", "TUG", "too weak to stand or walk", "standing and walking kept"):
+        assert walking not in text, walking
+    assert "spasms, pain, sitting, transfers and care" in text
+    assert "Spinal cord injury at T6 or above: named in the labels’ boxed warning" in text
+    assert "autonomic dysreflexia (high blood pressure, headache)" in text
+    assert "Level T4: at or above T6." in text
+    assert "Dear Mr Grant," in text
+    assert "A first dose of 50 micrograms (1 mL of 50 micrograms/mL)" in text

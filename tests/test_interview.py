@@ -211,7 +211,7 @@ def test_new_user_interview_writes_a_file_that_passes_check(tmp_path: Path) -> N
     assert "Problem: this answer is needed." in text
     assert "2072-03-14 is not in the past" in text
     assert "'0.05 mg' is in milligrams, but doses here are in micrograms" in text
-    assert "must be lower than the first dose (50 micrograms)" in text
+    assert "must be lower than the first (50 micrograms)" in text
     assert "The clinic needs your date of birth to find your records." in text
     assert "Half the first dose is usual (25 micrograms)" in text
     assert "Make it later with: advocacy render" in text

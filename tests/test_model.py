@@ -18,8 +18,8 @@ BAD = [
     ("typo-date-of-brith.yaml", "patient.date_of_brith", "did you mean 'date_of_birth'"),
     ("dose-looks-like-mg.yaml", "trial.first_dose_mcg", "micrograms"),
     ("dose-in-mg-text.yaml", "trial.first_dose_mcg", "micrograms"),
-    ("reduced-not-lower.yaml", "trial.reduced_dose_mcg", "lower than the first dose"),
-    ("dose-too-high.yaml", "trial.first_dose_mcg", "at most 100"),
+    ("reduced-not-lower.yaml", "trial.reduced_dose_mcg", "must be lower than the first"),
+    ("dose-too-high.yaml", "trial.first_dose_mcg", "never a first dose"),
     ("dose-not-whole.yaml", "trial.reduced_dose_mcg", "whole"),
     ("dob-in-future.yaml", "patient.date_of_birth", "not in the past"),
     ("dob-not-a-date.yaml", "patient.date_of_birth", "YYYY-MM-DD"),
@@ -73,7 +73,9 @@ def test_good_files(name: str, first: int, reduced: int) -> None:
     loaded = load_patient(PATIENTS / name, today=TODAY)
     assert loaded.data.trial.first_dose_mcg == first
     assert loaded.data.trial.reduced == reduced
-    assert loaded.warnings == []
+    # 40 and 20 are doses no source names: accepted, with warnings.
+    expected = ["trial.first_dose_mcg", "trial.reduced_dose_mcg"] if first == 40 else []
+    assert [w.path for w in loaded.warnings] == expected
 
 
 def test_yaml_is_read_as_yaml_1_2() -> None:
@@ -89,13 +91,109 @@ def test_warnings_do_not_stop_loading() -> None:
     assert loaded.data.medication.oral_baclofen_mg_per_day == 100
 
 
-@pytest.mark.parametrize(("first", "expected"), [(50, 25), (40, 20), (45, 22), (100, 50), (10, 5)])
-def test_reduced_dose_defaults_to_half_rounded_down(first: int, expected: int) -> None:
+@pytest.mark.parametrize(
+    ("first", "expected"),
+    [(50, 25), (40, 20), (45, 20), (35, 15), (25, None), (10, None), (5, None)],
+)
+def test_reduced_dose_defaults_to_half_rounded_down_to_five(
+    first: int, expected: int | None
+) -> None:
     raw = {
         "patient": {"name": "A", "date_of_birth": "1980-01-01", "diagnosis": "HSP"},
         "trial": {"first_dose_mcg": first},
     }
     assert validate_patient(raw, "x", today=TODAY).data.trial.reduced == expected
+
+
+@pytest.mark.parametrize(
+    ("relies", "first", "reduced"), [(True, 25, None), (False, 50, 25), (None, 50, 25)]
+)
+def test_first_dose_defaults_to_the_consensus(
+    relies: bool | None, first: int, reduced: int | None
+) -> None:
+    """25 for someone who relies on leg tone to stand or walk (the panel's), else the label's 50."""
+    raw = {
+        "patient": {"name": "A", "date_of_birth": "1980-01-01", "diagnosis": "HSP"},
+        "mobility": {"relies_on_leg_tone_to_stand": relies},
+    }
+    trial = validate_patient(raw, "x", today=TODAY).data.trial
+    assert (trial.first_dose_mcg, trial.reduced) == (first, reduced)
+
+
+@pytest.mark.parametrize("first", [75, 100, 60])
+def test_a_first_dose_above_50_is_refused_with_its_path(first: int) -> None:
+    raw = {
+        "patient": {"name": "A", "date_of_birth": "1980-01-01", "diagnosis": "HSP"},
+        "trial": {"first_dose_mcg": first},
+    }
+    with pytest.raises(InvalidPatientError) as info:
+        validate_patient(raw, "x", today=TODAY)
+    (problem,) = info.value.problems
+    assert problem.path == "trial.first_dose_mcg"
+    assert "75 and 100 are escalation steps, never a first dose" in problem.message
+
+
+@pytest.mark.parametrize(("first", "reduced"), [(5, 5), (5, 3), (10, 10), (25, 25)])
+def test_no_fix_suggested_that_would_be_refused(first: int, reduced: int) -> None:
+    """A fix check suggests is itself accepted (a first dose of 5 once suggested 2)."""
+    import re
+
+    raw = {
+        "patient": {"name": "A", "date_of_birth": "1980-01-01", "diagnosis": "HSP"},
+        "trial": {"first_dose_mcg": first, "reduced_dose_mcg": reduced},
+    }
+    with pytest.raises(InvalidPatientError) as info:
+        validate_patient(raw, "x", today=TODAY)
+    for problem in info.value.problems:
+        for suggested in re.findall(r"rounded down to 5: (\d+)", problem.message):
+            raw["trial"]["reduced_dose_mcg"] = int(suggested)
+            validate_patient(raw, "x", today=TODAY)
+
+
+def test_dose_warnings() -> None:
+    raw = {
+        "patient": {"name": "A", "date_of_birth": "1980-01-01", "diagnosis": "HSP"},
+        "mobility": {"relies_on_leg_tone_to_stand": True},
+        "trial": {"first_dose_mcg": 25, "reduced_dose_mcg": 15},
+    }
+    warnings = validate_patient(raw, "x", today=TODAY).warnings
+    assert [w.path for w in warnings] == ["trial.reduced_dose_mcg"]
+    assert "no source names a test dose below 25" in warnings[0].message
+    raw["trial"] = {"first_dose_mcg": 30}
+    warnings = validate_patient(raw, "x", today=TODAY).warnings
+    assert {w.path for w in warnings} == {"trial.first_dose_mcg"}
+
+
+def test_writer_and_mobility_fields() -> None:
+    raw = {
+        "patient": {
+            "name": "Maya",
+            "date_of_birth": "2018-01-01",
+            "diagnosis": "CP",
+            "weight_kg": 24.5,
+        },
+        "writer": {"name": "Ada", "relationship": "parent"},
+        "mobility": {"walking": "with-aids"},
+    }
+    data = validate_patient(raw, "x", today=TODAY).data
+    assert data.writer.for_someone_else
+    assert data.is_child
+    raw["writer"] = {"relationship": "parent"}
+    raw["mobility"] = {"walking": "sometimes"}
+    raw["patient"]["weight_kg"] = float("inf")
+    with pytest.raises(InvalidPatientError) as info:
+        validate_patient(raw, "x", today=TODAY)
+    assert {p.path for p in info.value.problems} == {
+        "writer.name",
+        "mobility.walking",
+        "patient.weight_kg",
+    }
+
+
+def test_a_child_without_a_weight_is_warned() -> None:
+    raw = {"patient": {"name": "Maya", "date_of_birth": "2018-01-01", "diagnosis": "CP"}}
+    warnings = validate_patient(raw, "x", today=TODAY).warnings
+    assert [w.path for w in warnings] == ["patient.weight_kg"]
 
 
 @pytest.mark.parametrize("value", [0.05, "0.05", "50 mg", "0.025 mg", 0.5])

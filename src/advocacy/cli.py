@@ -162,19 +162,40 @@ def check(file: Path) -> None:
 @click.option(
     "--strict", is_flag=True, help="Fail if the text has characters the bundled fonts cannot print."
 )
+@click.option(
+    "--standard-copy",
+    is_flag=True,
+    help="With --large-print, also write the standard-print copy for the care team"
+    " (with its checklist and record sheets) beside it, as NAME-standard.pdf.",
+)
 @render_options
 @reports_errors
 def render(
-    file: Path, output: Path | None, fmt: str, force: bool, strict: bool, **options: Any
+    file: Path,
+    output: Path | None,
+    fmt: str,
+    force: bool,
+    strict: bool,
+    standard_copy: bool,
+    **options: Any,
 ) -> None:
     """Render FILE to a PDF (or HTML) ready to print."""
     from advocacy import commands
 
     written = commands.render_file(
-        file, output, fmt=fmt, force=force, strict=strict, on_warning=warn, **options
+        file,
+        output,
+        fmt=fmt,
+        force=force,
+        strict=strict,
+        on_warning=warn,
+        standard_copy=standard_copy,
+        **options,
     )
     if written is not None:
         click.echo(f"Wrote {written}", err=True)
+        if standard_copy and commands.standard_copy_path(written).is_file():
+            click.echo(f"Wrote {commands.standard_copy_path(written)}", err=True)
 
 
 @cli.command(epilog=EXIT_CODES)

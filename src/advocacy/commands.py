@@ -19,6 +19,11 @@ def default_output(source: Path, fmt: str) -> Path:
     return source.with_suffix(f".{fmt}")
 
 
+def standard_copy_path(target: Path) -> Path:
+    """``letter.pdf`` -> ``letter-standard.pdf``, beside it."""
+    return target.with_name(f"{target.stem}-standard{target.suffix}")
+
+
 def check_characters(data: Any, source: str, *, strict: bool) -> list[Problem]:
     """Characters the bundled fonts cannot show: warnings, or an error with ``strict``."""
     problems = fontcheck.unsupported_characters(data)
@@ -37,14 +42,23 @@ def render_file(
     force: bool = False,
     strict: bool = False,
     on_warning: WarningSink | None = None,
+    standard_copy: bool = False,
     **overrides: Any,
 ) -> Path | None:
-    """Render one patient file; returns the path written, or None for standard output."""
+    """Render one patient file; returns the path written, or None for standard output.
+
+    With ``standard_copy`` a large-print PDF gets the standard-print copy for
+    the care team beside it (``letter-standard.pdf``): large print leaves out
+    the staff's checklist and record sheets.
+    """
     target = target or default_output(source, fmt)
     to_stdout = target == STDOUT
+    companion = standard_copy_path(target) if standard_copy and not to_stdout else None
     if not to_stdout:
         # Refuse before doing any work, so a mistake costs nothing.
         output.check_writable(target, force=force)
+    if companion is not None:
+        output.check_writable(companion, force=force)
     loaded = load_patient(source)
     warnings = loaded.warnings + check_characters(loaded.data, str(source), strict=strict)
     if on_warning and warnings:
@@ -64,6 +78,12 @@ def render_file(
         if brand and brand.logo:
             renderer.allow_file(brand.logo)
         data = pipeline.render_pdf(loaded.data, options, renderer=renderer, org_logo_url=logo_url)
+        if companion is not None and options.large_print:
+            standard = document.options_for(loaded.data, **{**overrides, "large_print": False})
+            copy = pipeline.render_pdf(
+                loaded.data, standard, renderer=renderer, org_logo_url=logo_url
+            )
+            output.write_atomic(companion, copy, force=force)
     if to_stdout:
         output.write_stdout(data)
         return None

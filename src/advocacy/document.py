@@ -49,24 +49,103 @@ _HSP = re.compile(
     re.IGNORECASE,
 )
 _MS = re.compile(r"multiple\s+sclerosis|\b(?:RR|SP|PP)?MS\b", re.IGNORECASE)
+# Spinal cord injury: autonomic dysreflexia at T6 or above belongs on the
+# pre-trial checklist (the labels' boxed-warning risk groups).
+_SCI = re.compile(
+    r"spinal\s+cord\s+injur|\bSCI\b|tetrapleg|quadripleg|\bcomplete\b.*\bpara", re.IGNORECASE
+)
+_CP = re.compile(r"cerebral\s+pals|\bCP\b", re.IGNORECASE)
+_LEVEL = re.compile(r"\b([CT])\s?(\d{1,2})\b")
+# Highest spinal level at which autonomic dysreflexia is a listed risk.
+_DYSREFLEXIA_FROM_T = 6
 
 
 def condition_of(diagnosis: str) -> str | None:
-    """``"hsp"``, ``"ms"`` or None, from the diagnosis as the patient wrote it."""
+    """``"hsp"``, ``"ms"``, ``"sci"``, ``"cp"`` or None, from the diagnosis as written."""
     if _HSP.search(diagnosis):
         return "hsp"
     if _MS.search(diagnosis):
         return "ms"
+    if _SCI.search(diagnosis):
+        return "sci"
+    if _CP.search(diagnosis):
+        return "cp"
     return None
 
 
+def injury_level(diagnosis: str) -> tuple[str, bool] | None:
+    """The spinal level written in a diagnosis ("C6", "T4") and whether it is T6 or above."""
+    match = _LEVEL.search(diagnosis)
+    if match is None:
+        return None
+    region, number = match[1], int(match[2])
+    return f"{region}{number}", region == "C" or number <= _DYSREFLEXIA_FROM_T
+
+
+# What the trial measures, from mobility.walking: walking tests for people
+# who walk; standing to transfer for people who mostly use a wheelchair;
+# spasms, pain, sitting, transfers and care for people who do not walk.
+FUNCTION_BY_WALKING = {
+    "without-aids": "walks",
+    "with-aids": "walks",
+    "mostly-wheelchair": "transfers",
+    "does-not-walk": "seated",
+}
+
+_TITLES = re.compile(
+    r"^(?P<title>(?:Dr|Prof|Professor|Mr|Mrs|Ms|Miss|Mx|Sister|Nurse)\.?)\s+(?P<rest>.+)$",
+    re.IGNORECASE,
+)
+
+
+def salutation_for(clinician: str | None, salutation: str | None, lang: str) -> str | None:
+    """ "Dr Sam Rivera" -> "Dr Rivera": a title and the family name, as letters greet.
+
+    Without a title the name is used whole; ``salutation`` overrides both. The
+    family name is everything after the first given name ("Dr Ana de la
+    Cruz" -> "Dr de la Cruz"). en-GB writes titles without a full stop.
+    """
+    if salutation:
+        return salutation
+    if not clinician:
+        return None
+    match = _TITLES.match(clinician.strip())
+    if match is None:
+        return clinician
+    title = match["title"]
+    if lang == "en-GB":
+        title = title.rstrip(".")
+    names = match["rest"].split()
+    family = " ".join(names[1:]) if len(names) > 1 else names[0]
+    return f"{title} {family}"
+
+
+_NHS = re.compile(r"^\s*NHS(?:\s+(?:number|no\.?))?[:\s]*", re.IGNORECASE)
+
+
+def hospital_number(value: str | None, lang: str) -> tuple[str, str] | None:
+    """(label key, number): en-GB prints "NHS number" when the patient gives one."""
+    if not value:
+        return None
+    if lang == "en-GB" and _NHS.match(value):
+        return "nhs", _NHS.sub("", value, count=1)
+    return "hospital", value
+
+
 def plan_for(patient: PatientFile) -> doseplan.DosePlan:
-    return doseplan.build(patient.trial.first_dose_mcg, patient.trial.reduced)
+    # The model has already applied the defaults: None means the team decides.
+    return doseplan.build(patient.trial.first, patient.trial.reduced, default=False)
 
 
 def default_plan() -> doseplan.DosePlan:
-    """The plan a blank copy prints: the label's 50 and half of it."""
+    """The label's standard plan: 50, then 25 if too strong, 75 and 100 if too weak."""
     return doseplan.build(DEFAULT_FIRST_DOSE_MCG)
+
+
+def blank_plans() -> tuple[doseplan.DosePlan, doseplan.DosePlan]:
+    """A blank copy's two plans: the panel's 25 first (the member ticks that
+    leg tone holds them up) or the label's 50; the sheets offer both."""
+    return doseplan.build(doseplan.CONSENSUS_LOW_MCG), default_plan()
 
 
 def _common(
@@ -107,13 +186,40 @@ def build_context(
         org=org if org is not None else patient.organisation,
         org_logo_url=org_logo_url,
     )
+    condition = condition_of(patient.patient.diagnosis)
+    writer = patient.writer
+    plan = context["plan"]
+    personal = patient.document.personal_account
     context.update(
         {
             "p": patient,
             "blank": False,
             "fillable": False,
+            "sheets": plan.record_sheets,
             "relies_on_tone": patient.mobility.relies_on_leg_tone_to_stand,
-            "condition": condition_of(patient.patient.diagnosis),
+            "condition": condition,
+            "function": FUNCTION_BY_WALKING.get(patient.mobility.walking or "", "walks"),
+            # The letter's voice: the patient's own, or a writer's about them.
+            "first_person": not writer.for_someone_else,
+            "relationship": writer.relationship,
+            "writer_name": writer.name if writer.for_someone_else else patient.patient.name,
+            # How a third-person letter names the patient.
+            "who": patient.patient.preferred_name or patient.patient.name,
+            "child": patient.is_child,
+            "level": injury_level(patient.patient.diagnosis) if condition == "sci" else None,
+            "salutation": salutation_for(
+                patient.appointment.clinician, patient.appointment.salutation, options.lang
+            ),
+            "hospital_number": hospital_number(patient.patient.hospital_number, options.lang),
+            # Dr Dollinger's account is an adult with HSP whose 50 was too
+            # strong, and his 25 after it: it fits a letter that asks for that.
+            "personal_account": (
+                personal
+                if personal is not None
+                else condition == "hsp"
+                and not patient.is_child
+                and plan.first.mcg == doseplan.LABEL_STANDARD_MCG
+            ),
         }
     )
     return context
@@ -144,9 +250,21 @@ def build_blank_context(
             "p": None,
             "blank": True,
             "fillable": fillable,
+            "plans": blank_plans(),
+            "sheets": doseplan.blank_sheets(blank_plans()),
             # Unknown until the member ticks the box on the letter.
             "relies_on_tone": None,
             "condition": None,
+            "function": "any",
+            "first_person": True,
+            "relationship": "self",
+            "writer_name": None,
+            "who": None,
+            "child": False,
+            "level": None,
+            "salutation": None,
+            "hospital_number": None,
+            "personal_account": False,
         }
     )
     return context

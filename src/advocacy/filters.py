@@ -38,6 +38,10 @@ def _mg(value: float) -> str:
     return notation.format_mg(value, _NBSP)
 
 
+def _kg(value: float) -> str:
+    return f"{notation.format_number(value)}{_NBSP}kg"
+
+
 def _listing(items: Any, lang: str) -> str:
     """``[1, 2, 4]`` -> "1, 2, and 4" (en-US) / "1, 2 and 4" (en-GB), by Babel's locale data."""
     from babel.lists import format_list
@@ -59,6 +63,7 @@ BY_LANGUAGE: dict[str, Callable[[Any, str], str]] = {
     "strength": _strength,
     "longdate": i18n.format_date,
     "listing": _listing,
+    "quoted": i18n.quoted,
 }
 
 # filter name -> f(value)
@@ -67,5 +72,8 @@ PLAIN: dict[str, Callable[[Any], Any]] = {
     "ml": format_ml,
     "mcg_unit": notation.microgram_unit,
     "mg": _mg,
+    "kg": _kg,
+    "number": notation.format_number,
+    "volume_ml": notation.volume_ml,
     "paragraphs": paragraphs,
 }

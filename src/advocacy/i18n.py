@@ -28,6 +28,16 @@ DOMAIN = "messages"
 SOURCE_LANG = "en-US"
 
 
+# Quotation marks around words quoted from a source: “…” in the US, ‘…’ in
+# British print.
+QUOTES = {"en-US": ("\u201c", "\u201d"), "en-GB": ("\u2018", "\u2019")}
+
+
+def quoted(text: str, lang: str) -> str:
+    opening, closing = QUOTES[lang]
+    return f"{opening}{text}{closing}"
+
+
 def babel_locale(lang: str) -> str:
     return lang.replace("-", "_")
 

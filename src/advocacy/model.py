@@ -28,14 +28,14 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from advocacy import doseplan
 from advocacy.errors import InvalidPatientError, Problem
 from advocacy.validation import problems_from_validation_error
 
-# Screening doses the label and consensus describe: 25 (very small patients,
-# people who rely on spasticity) up to the label's highest test bolus, 100.
-MIN_DOSE_MCG = 5
-MAX_DOSE_MCG = 100
-DEFAULT_FIRST_DOSE_MCG = 50
+# Dose limits and defaults live with the dose plan, in one place.
+MIN_DOSE_MCG = doseplan.MIN_DOSE_MCG
+MAX_DOSE_MCG = doseplan.MAX_DOSE_MCG
+DEFAULT_FIRST_DOSE_MCG = doseplan.LABEL_STANDARD_MCG
 # Above the oral label's usual maximum: accepted, but worth a second look.
 ORAL_BACLOFEN_WARN_MG = 80
 # Beyond this an oral dose is not plausible in mg/day; it is probably a typo.
@@ -43,7 +43,13 @@ ORAL_BACLOFEN_MAX_MG = 300
 # Gablofen is indicated from age 4; safety below 4 is not established [2][5].
 MIN_LABELLED_AGE_YEARS = 4
 
+# Under this age the letter treats the patient as a child: a parent's or
+# guardian's consent and the child's assent, no assumed local anaesthetic.
+ADULT_AGE_YEARS = 18
+
 Language = Literal["en-US", "en-GB"]
+Relationship = Literal["self", "parent", "guardian", "carer", "other"]
+Walking = Literal["without-aids", "with-aids", "mostly-wheelchair", "does-not-walk"]
 Paper = Literal["a4", "letter"]
 
 _DOSE_TEXT = re.compile(
@@ -156,6 +162,13 @@ class PatientDetails(Section):
     preferred_name: Text | None = Field(None, description="What you like to be called.")
     date_of_birth: Date = Field(description="Date of birth, written YYYY-MM-DD.")
     diagnosis: Text = Field(description="For example: hereditary spastic paraplegia (SPG4).")
+    weight_kg: float | None = Field(
+        None,
+        gt=0,
+        le=350,
+        allow_inf_nan=False,
+        description="Weight in kilograms (asked for children: doses for small patients differ).",
+    )
     hospital_number: Text | None = Field(None, description="NHS, MRN or clinic number.")
     phone: Text | None = None
     email: Text | None = None
@@ -179,8 +192,39 @@ class PatientDetails(Section):
         return value
 
 
+class Writer(Section):
+    """Who writes and signs the letter: the patient, or someone for them."""
+
+    name: Text | None = Field(
+        None, description="The writer's name, if not the patient (a parent signs for a child)."
+    )
+    relationship: Relationship = Field(
+        "self", description="self (the patient), parent, guardian, carer or other."
+    )
+
+    @model_validator(mode="after")
+    def _someone_signs(self) -> Writer:
+        if self.relationship != "self" and self.name is None:
+            raise PydanticCustomError(
+                "writer_name_missing",
+                "the writer is the patient's {relationship}, so the letter needs their name"
+                " to sign; add writer.name.",
+                {"relationship": self.relationship},
+            )
+        return self
+
+    @property
+    def for_someone_else(self) -> bool:
+        return self.relationship != "self"
+
+
 class Mobility(Section):
     summary: Text | None = Field(None, description="How you get about, in your own words.")
+    walking: Walking | None = Field(
+        None,
+        description="without-aids, with-aids, mostly-wheelchair or does-not-walk: decides"
+        " what the trial measures (walking tests, or spasms, sitting, transfers and care).",
+    )
     aids: TextList = Field((), description="Walking aids, splints, wheelchair.")
     # None: not said. The letter then uses a neutral sentence rather than
     # putting words in the patient's mouth.
@@ -223,7 +267,14 @@ class Medication(Section):
 
 class Appointment(Section):
     clinic: Text | None = Field(None, description="The clinic or service the letter is for.")
-    clinician: Text | None = Field(None, description="The consultant or nurse, if known.")
+    clinician: Text | None = Field(
+        None, description="The consultant or nurse, if known, e.g. Dr Sam Rivera."
+    )
+    salutation: Text | None = Field(
+        None,
+        description="How the letter greets them, e.g. Dr Rivera (default: the title and the"
+        " last name of clinician).",
+    )
     date: Date | None = Field(None, description="Appointment date, YYYY-MM-DD.")
     time: Text | None = Field(None, description="Appointment time, as written on the letter.")
     address: Text | None = None
@@ -242,49 +293,65 @@ class Appointment(Section):
 
 
 class Trial(Section):
-    first_dose_mcg: Dose = Field(
-        DEFAULT_FIRST_DOSE_MCG,
-        ge=MIN_DOSE_MCG,
-        le=MAX_DOSE_MCG,
-        description="First screening dose in whole micrograms (the label's standard is 50).",
+    first_dose_mcg: Dose | None = Field(
+        None,
+        description="First screening dose in whole micrograms, at most 50. Default: 25 (the"
+        " panel's test dose) if mobility.relies_on_leg_tone_to_stand is true, else 50 (the"
+        " label's).",
     )
     reduced_dose_mcg: Dose | None = Field(
         None,
-        ge=MIN_DOSE_MCG,
-        le=MAX_DOSE_MCG,
-        description="Dose to retry at if the first overshoots; default half the first dose.",
+        description="Dose to retry at if the first is too strong. Default: half the first,"
+        " rounded down to 5; from a first dose of 25, left to the team.",
     )
 
-    @model_validator(mode="after")
-    def _reduced_below_first(self) -> Trial:
-        if self.reduced_dose_mcg is None:
-            half = self.first_dose_mcg // 2
-            if half < MIN_DOSE_MCG:
-                raise PydanticCustomError(
-                    "reduced_default_too_low",
-                    "half of the first dose is below {minimum} micrograms; set"
-                    " trial.reduced_dose_mcg yourself or raise trial.first_dose_mcg.",
-                    {"minimum": MIN_DOSE_MCG},
-                )
-            # Frozen model: the default is derived once, here, and kept.
-            object.__setattr__(self, "reduced_dose_mcg", half)
-        elif self.reduced_dose_mcg >= self.first_dose_mcg:
-            raise PydanticCustomError(
-                "reduced_not_lower",
-                "the reduced dose ({reduced} micrograms) must be lower than the first dose"
-                " ({first} micrograms); usually it is half, for example {half}.",
-                {
-                    "reduced": self.reduced_dose_mcg,
-                    "first": self.first_dose_mcg,
-                    "half": self.first_dose_mcg // 2,
-                },
+    @field_validator("first_dose_mcg")
+    @classmethod
+    def _a_first_dose(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if value is None:
+            return value
+        problem = doseplan.check_first(value)
+        if problem:
+            raise PydanticCustomError("first_dose", problem + ".")
+        if value not in doseplan.SOURCED_FIRST_DOSES_MCG:
+            low, standard = doseplan.SOURCED_FIRST_DOSES_MCG
+            _warn(
+                info,
+                "trial.first_dose_mcg",
+                f"no source names {value} micrograms as a first dose.",
+                f"The panel's test dose for someone who relies on leg tone is {low}; the"
+                f" label's is {standard}. It is printed as written.",
             )
-        return self
+        return value
+
+    @field_validator("reduced_dose_mcg")
+    @classmethod
+    def _a_reduced_dose(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if value is not None and value < doseplan.MIN_DOSE_MCG:
+            raise PydanticCustomError(
+                "reduced_too_low",
+                "must be at least {minimum} micrograms; or leave it out and the letter leaves"
+                " the lower dose to the team.",
+                {"minimum": doseplan.MIN_DOSE_MCG},
+            )
+        if value is not None and value < doseplan.CONSENSUS_LOW_MCG:
+            _warn(
+                info,
+                "trial.reduced_dose_mcg",
+                f"no source names a test dose below {doseplan.CONSENSUS_LOW_MCG} micrograms.",
+                "It is printed as written; the letter also offers a slow infusion instead.",
+            )
+        return value
 
     @property
-    def reduced(self) -> int:
-        # Always set by the validator above; the property spares callers a None check.
-        assert self.reduced_dose_mcg is not None  # noqa: S101
+    def first(self) -> int:
+        # Always set by PatientFile's validator; the property spares callers a None check.
+        assert self.first_dose_mcg is not None  # noqa: S101
+        return self.first_dose_mcg
+
+    @property
+    def reduced(self) -> int | None:
+        """None: the team decides the lower dose (a first dose of 25 or less)."""
         return self.reduced_dose_mcg
 
 
@@ -317,6 +384,11 @@ class DocumentSettings(Section):
     )
     paper: Paper | None = Field(None, description="a4 or letter; default follows the language.")
     large_print: bool = Field(False, description="Body text at least 16 pt.")
+    personal_account: bool | None = Field(
+        None,
+        description="Quote Dr Dollinger's account of his own test dose (default: for"
+        " hereditary spastic paraplegia only).",
+    )
     date: Date | None = Field(None, description="Date the document is prepared; default today.")
 
 
@@ -334,6 +406,7 @@ class PatientFile(Section):
     )
 
     patient: PatientDetails
+    writer: Writer = Field(default_factory=Writer)
     mobility: Mobility = Field(default_factory=Mobility)
     medication: Medication = Field(default_factory=Medication)
     goals: TextList = Field((), description="What you hope the trial shows, in your own words.")
@@ -347,10 +420,41 @@ class PatientFile(Section):
     document: DocumentSettings = Field(default_factory=DocumentSettings)
 
     @model_validator(mode="after")
+    def _doses(self, info: ValidationInfo) -> PatientFile:
+        """Fill in the doses the file leaves out, from the consensus (see doseplan)."""
+        trial = self.trial
+        relies = self.mobility.relies_on_leg_tone_to_stand
+        first = trial.first_dose_mcg
+        if first is None:
+            first = doseplan.default_first(relies)
+            # Frozen model: the default is derived once, here, and kept.
+            object.__setattr__(trial, "first_dose_mcg", first)
+        elif relies and first > doseplan.CONSENSUS_LOW_MCG:
+            _warn(
+                info,
+                "trial.first_dose_mcg",
+                f"the panel's test dose for someone who relies on leg tone is"
+                f" {doseplan.CONSENSUS_LOW_MCG} micrograms; this file asks for {first}.",
+                "Leave trial.first_dose_mcg out to ask for the panel's dose.",
+            )
+        if trial.reduced_dose_mcg is None:
+            object.__setattr__(trial, "reduced_dose_mcg", doseplan.default_reduced(first))
+        else:
+            problem = doseplan.check_reduced(first, trial.reduced_dose_mcg)
+            if problem:
+                suggestion = doseplan.default_reduced(first)
+                fix = (
+                    f"usually it is half, rounded down to 5: {suggestion}"
+                    if suggestion is not None
+                    else "or leave it out: from this first dose the letter leaves the lower"
+                    " dose to the team"
+                )
+                raise PydanticCustomError("reduced_not_lower", f"{problem}; {fix}.")
+        return self
+
+    @model_validator(mode="after")
     def _young_child(self, info: ValidationInfo) -> PatientFile:
-        on = self.document.date or _today(info)
-        born = self.patient.date_of_birth
-        age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+        age = self.age(self.document.date or _today(info))
         if age < MIN_LABELLED_AGE_YEARS:
             _warn(
                 info,
@@ -358,10 +462,26 @@ class PatientFile(Section):
                 f"the patient is under {MIN_LABELLED_AGE_YEARS} years old; intrathecal"
                 f" baclofen (Gablofen) is indicated from age {MIN_LABELLED_AGE_YEARS}, and"
                 f" safety below {MIN_LABELLED_AGE_YEARS} is not established.",
-                "Ask the clinic's paediatric team; the label allows 25 micrograms first for"
-                " very small patients (set trial.first_dose_mcg).",
+                "Ask the clinic's paediatric team.",
+            )
+        if age < ADULT_AGE_YEARS and self.patient.weight_kg is None:
+            _warn(
+                info,
+                "patient.weight_kg",
+                "the patient is a child and the file gives no weight.",
+                "Add patient.weight_kg: the team needs it for a small patient's dose.",
             )
         return self
+
+    def age(self, on: dt.date | None = None) -> int:
+        """Whole years on the date the document is prepared (or ``on``)."""
+        on = on or self.document.date or dt.datetime.now().astimezone().date()
+        born = self.patient.date_of_birth
+        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+    @property
+    def is_child(self) -> bool:
+        return self.age() < ADULT_AGE_YEARS
 
 
 @dataclass(frozen=True)

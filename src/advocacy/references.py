@@ -24,41 +24,47 @@ def _refs(*items: Reference) -> dict[str, Reference]:
     return {item.key: item for item in items}
 
 
-# Numbers in comments are the fact sheet's, for checking a statement against it.
+# Numbers in comments are the fact sheet's, for checking a statement against
+# it. Section 0 of the sheet governs: the labels are cited from DailyMed, the
+# label of record, never through a mirror, a payer's sheet or a summary site.
 REFERENCES: dict[str, Reference] = _refs(
-    Reference(  # [1]
+    Reference(  # [1], section 0.1
         "lioresal-label",
-        "Saol Therapeutics. Lioresal Intrathecal (baclofen injection) [prescribing"
-        " information]. Roswell (GA): Saol Therapeutics; 2019 Jan. Label text viewed"
-        " on drug-information mirrors.",
-        ("https://www.epgonline.org/global/drugs/lioresal/",),
-    ),
-    Reference(  # [3]
-        "ahca-criteria",
-        "Florida Agency for Health Care Administration. Intrathecal baclofen (Lioresal and"
-        " Gablofen) criteria, including dosage and administration quoted from labeling"
-        " [Internet]. Tallahassee (FL): AHCA; [date unknown].",
-        ("http://healthdrugpdf.com/a/ahca.myflorida.com1.html",),
-    ),
-    Reference(  # [5]
-        "gablofen-summary",
-        "Monthly Prescribing Reference-style drug summary: Gablofen [Internet].",
+        "Amneal Pharmaceuticals LLC. Lioresal Intrathecal (baclofen injection) [prescribing"
+        " information]. DailyMed set ID 6f3bdcc0-ffc8-4911-8c35-958c8103a2c5. Bethesda (MD):"
+        " National Library of Medicine.",
         (
-            "http://wellness.wageworks.com/DrugDetail/MusculoskeletalDisorders/Musclespasms/GABLOFEN",
+            "https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid=6f3bdcc0-ffc8-4911-8c35-958c8103a2c5",
         ),
     ),
-    Reference(  # [8]
+    Reference(  # [2], section 0.1
+        "gablofen-label",
+        "Piramal Critical Care Inc. Gablofen (baclofen injection), for intrathecal use"
+        " [prescribing information]. NDA 022462. DailyMed set ID"
+        " 00d3e846-dd92-448d-9ab8-6a07be823cc1, version 39; updated 2025 Mar 28. Bethesda"
+        " (MD): National Library of Medicine.",
+        (
+            "https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid=00d3e846-dd92-448d-9ab8-6a07be823cc1",
+        ),
+    ),
+    Reference(  # [8], section 0.2
         "boster2016",
         "Boster AL, Bennett SE, Bilsky GS, Gudesblatt M, Koelbel SF, McManus M, Saulino M."
         " Best practices for intrathecal baclofen therapy: screening test. Neuromodulation."
-        " 2016;19(6). doi:10.1111/ner.12437",
+        " 2016;19(6):616-22. doi:10.1111/ner.12437",
     ),
-    Reference(  # [11]
+    Reference(  # [11], section 0.2
         "dressler2015",
         "Dressler D, Berweck S, Chatzikalfas A, Ebke M, Frank B, Hesse S, et al. Intrathecal"
-        " baclofen therapy in Germany: proceedings of the IAB-Interdisciplinary Working Group"
-        " for Movement Disorders consensus meeting. J Neural Transm (Vienna)."
-        " 2015;122(11):1573-9. doi:10.1007/s00702-015-1425-1",
+        " Baclofen therapy in Germany: Proceedings of the IAB-Interdisciplinary Working Group"
+        " for Movement Disorders Consensus Meeting. J Neural Transm (Vienna)."
+        " 2015 Nov;122(11):1573-9. doi:10.1007/s00702-015-1425-1. PMID: 26179478",
+    ),
+    Reference(  # [12]
+        "nice-cg145",
+        "National Institute for Health and Care Excellence. Spasticity in under 19s:"
+        " management. Clinical guideline CG145. London: NICE; 2012 Jul 25.",
+        ("https://www.nice.org.uk/guidance/cg145",),
     ),
     Reference(  # [15]
         "bristol-itb",
@@ -68,11 +74,25 @@ REFERENCES: dict[str, Reference] = _refs(
             "https://uhbristol.nhs.uk/patients-and-visitors/your-hospitals/bristol-royal-hospital-for-children/what-we-do/paediatric-neurosurgery/intrathecal-baclofen-therapy/itb-test-dose",
         ),
     ),
-    Reference(  # [20]
+    Reference(  # [16]
+        "uclh",
+        "University College London Hospitals NHS Foundation Trust, Spasticity Team, National"
+        " Hospital for Neurology and Neurosurgery. Intrathecal baclofen (patient information)"
+        " [Internet].",
+        (
+            "https://uclh.nhs.uk/patients-and-visitors/patient-information-pages/intrathecal-baclofen",
+        ),
+    ),
+    Reference(  # [19]
+        "pmr2015-trials",
+        "Clinical experience with continuous intrathecal baclofen trials prior to pump"
+        " implantation. PM R. 2015;7(10):1052-8. PMID: 25828204",
+    ),
+    Reference(  # [20], section 0.2
         "apmr2019-trials",
         "Intrathecal baclofen trial before device implantation: 12-year experience with"
-        " continuous administration. Arch Phys Med Rehabil. 2019;100(5):837-43."
-        " doi:10.1016/j.apmr.2018.09.124",
+        " continuous administration. Arch Phys Med Rehabil. 2019 May;100(5):837-43."
+        " doi:10.1016/j.apmr.2018.09.124. PMID: 31030729",
     ),
     Reference(  # [22]
         "bleyenheuft2007",
@@ -93,6 +113,12 @@ REFERENCES: dict[str, Reference] = _refs(
         " baclofen therapy in patients with cerebral palsy and acquired brain injury."
         " Medicine (Baltimore). 2017;96(34):e7472. doi:10.1097/MD.0000000000007472",
     ),
+    Reference(  # [25]
+        "ko2000",
+        "Ko CH, Tse PWT, Wong GMS, Lui JCZ, Leung M, Man J. Intrathecal baclofen in cerebral"
+        " palsied children with severe spasticity: a pilot study and review of the"
+        " literature. HK J Paediatr (new series). 2000;5:125-31.",
+    ),
     Reference(  # [26]
         "heetla2016",
         "Heetla HW, Proost JH, Molmans BH, Staal MJ, van Laar T. A pharmacokinetic-"
@@ -106,25 +132,23 @@ REFERENCES: dict[str, Reference] = _refs(
         " limits of intrathecal baclofen in hereditary spastic paraparesis]. Ann Readapt Med"
         " Phys. 2007;50:577-81. doi:10.1016/j.annrmp.2007.02.009",
     ),
-    Reference(  # [30]
-        "apmr2015-hsp",
-        "Improved gait performance in a patient with hereditary spastic paraplegia after a"
-        " continuous intrathecal baclofen test infusion and subsequent pump implantation: a"
-        " case report. Arch Phys Med Rehabil. 2015;96(6):1166-9."
-        " doi:10.1016/j.apmr.2015.01.012",
+    Reference(  # [30], section 0.2
+        "heetla2015",
+        "Heetla HW, Halbertsma JPK, Dekker R, Staal MJ. Improved gait performance in a patient"
+        " with hereditary spastic paraplegia after a continuous intrathecal baclofen test"
+        " infusion and subsequent pump implantation: a case report. Arch Phys Med Rehabil."
+        " 2015 Jun;96(6):1166-9. doi:10.1016/j.apmr.2015.01.012. PMID: 25626112",
     ),
-    Reference(  # [36]
+    Reference(  # [36], section 0.2
         "ridley2006",
         "Ridley B. Intrathecal baclofen therapy: challenges in patients with multiple"
-        " sclerosis. Rehabil Nurs. 2006 Jul-Aug.",
-        (
-            "http://www.rehabnurse.org/apps/ws_resource/public_index.php?task=full_article&art_id=31&cat_id=9",
-        ),
+        " sclerosis. Rehabil Nurs. 2006 Jul-Aug. doi:10.1002/j.2048-7940.2006.tb00381.x",
     ),
-    Reference(  # [43]
+    Reference(  # [43], section 0.2
         "turner-stokes2009",
         "Turner-Stokes L. Goal attainment scaling (GAS) in rehabilitation: a practical guide."
-        " Clin Rehabil. 2009;23(4):362-70. doi:10.1177/0269215508101742",
+        " Clin Rehabil. 2009;23(4):362-70. doi:10.1177/0269215508101742. (An erratum corrects"
+        " the formulas on pp. 364 and 367.)",
     ),
     Reference(  # [53]
         "dollinger",

@@ -47,9 +47,12 @@ def _problem(error: ErrorDetails, root: type[BaseModel]) -> Problem:
 
     if kind == "extra_forbidden":
         return _unknown_field(loc, root)
-    if kind.startswith("reduced_"):
-        # Raised by the Trial model as a whole; it is about this one field.
-        return Problem(format_path((*loc, "reduced_dose_mcg")), error["msg"])
+    if kind == "reduced_not_lower":
+        # Raised by the file as a whole (the first dose may be a default); it
+        # is about this one field.
+        return Problem("trial.reduced_dose_mcg", error["msg"])
+    if kind == "writer_name_missing":
+        return Problem(format_path((*loc, "name")), error["msg"])
     if kind == "missing":
         description = _description(loc, root)
         fix = f"Add it ({description})." if description else "Add it."
