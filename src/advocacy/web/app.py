@@ -173,7 +173,13 @@ async def load(request: Request) -> Response:
     """A patient file read back into the form; it is parsed, never saved."""
     site: Site = request.app.state.site
     data = await _form(request)
-    upload = data.get("file")
+    try:
+        return await _load(site, data.get("file"))
+    finally:
+        await data.close()
+
+
+async def _load(site: Site, upload: Any) -> Response:
     if not isinstance(upload, UploadFile) or not upload.filename:
         return _start_with_error(site, "Choose a patient file to load.")
     name = upload.filename
