@@ -508,3 +508,80 @@ def test_the_web_package_keeps_its_layers() -> None:
         assert not names & {"weasyprint", "click"}, path.name
         if path.name != "pages.py":
             assert "jinja2" not in names, path.name
+
+
+# --------------------------------------------------------------------------- coordinators
+
+ROSTER = (
+    "patient.name,patient.date_of_birth,patient.diagnosis,trial.first_dose_mcg\n"
+    "Ann Example,1972-03-14,HSP,50\n"
+    "Bad Dose,1980-01-01,MS,0.05\n"
+)
+
+
+@pytest.mark.render
+def test_a_roster_gives_a_zip_of_letters_and_the_bad_rows(client: TestClient) -> None:
+    import io
+    import zipfile
+
+    response = client.post(
+        "/roster",
+        files={"roster": ("members.csv", ROSTER.encode(), "text/csv")},
+        data={"combined": "yes"},
+    )
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        names = sorted(archive.namelist())
+        assert names == ["all-members.pdf", "bad-rows.csv", "letters/Ann-Example-1972-03-14.pdf"]
+        report = archive.read("bad-rows.csv").decode("utf-8-sig")
+        letter = archive.read("letters/Ann-Example-1972-03-14.pdf")
+    assert "trial.first_dose_mcg" in report
+    assert "looks like milligrams" in report
+    assert "Ann Example" in " ".join(pdf_text(letter))
+
+
+@pytest.mark.parametrize(
+    ("files", "words"),
+    [
+        ({}, "Choose the roster"),
+        ({"roster": ("m.txt", b"x", "text/plain")}, "must be a .csv or .xlsx"),
+        ({"roster": ("m.csv", b"nonsense,header\n1,2\n", "text/csv")}, "m.csv: the first row"),
+        (
+            {
+                "roster": ("m.csv", ROSTER.encode(), "text/csv"),
+                "group": ("g.yaml", b"organisation:\n  name: G\n  logo: /etc/x.png\n", "t/y"),
+            },
+            "logo file cannot be named",
+        ),
+    ],
+)
+def test_a_roster_that_cannot_be_used_is_explained(
+    client: TestClient, files: dict[str, Any], words: str
+) -> None:
+    response = client.post("/roster", files=files or {"x": ("", b"", "text/plain")})
+    assert response.status_code == 400
+    assert words in html.unescape(response.text)
+    assert 'href="#roster-file"' in response.text
+    assert "/tmp" not in response.text
+
+
+def test_too_many_roster_rows_are_refused() -> None:
+    rows = "".join(f"M{n},1972-03-14,HSP,50\n" for n in range(6))
+    app = create_app(WebSettings(max_roster_rows=5), pool=_NoPool())  # type: ignore[arg-type]
+    with TestClient(app) as small:
+        response = small.post(
+            "/roster", files={"roster": ("m.csv", (ROSTER + rows).encode(), "text/csv")}
+        )
+    assert response.status_code == 400
+    assert "at most 5" in response.text
+
+
+@pytest.mark.render
+def test_blank_copies_come_with_the_chosen_options(client: TestClient) -> None:
+    response = client.post("/blank", data={"lang": "en-GB", "copies": "2", "paper": "a4"})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    bad = client.post("/blank", data={"lang": "fr", "copies": "0"})
+    assert bad.status_code == 400
+    assert "Copies must be a whole number" in bad.text

@@ -8,6 +8,7 @@ pool; the request only waits for them.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import logging
@@ -28,7 +29,7 @@ from advocacy.errors import AdvocacyError, InvalidPatientError, Problem
 from advocacy.interview import to_yaml
 from advocacy.model import PatientFile, parse_text
 from advocacy.options import LANGUAGES, PAPERS, RenderOptions
-from advocacy.web import form, jobs
+from advocacy.web import form, jobs, rosters
 from advocacy.web.guard import Guard
 from advocacy.web.pages import STATIC, page
 from advocacy.web.settings import WebSettings
@@ -52,6 +53,7 @@ class Site:
         if settings.org is not None:
             organisation = branding.load_organisation(settings.org)
             self.brand = branding.brand(organisation, str(settings.org))
+        self.roster_lock = asyncio.Lock()
         self.pool = pool or WorkerPool(
             settings.workers, settings.queue, settings.render_timeout, settings.recycle_after
         )
@@ -351,6 +353,67 @@ async def blank(request: Request) -> Response:
     )
 
 
+async def roster(request: Request) -> Response:
+    """The batch engine on an uploaded roster: a ZIP of letters and the bad-rows report."""
+    site: Site = request.app.state.site
+    data = await _form(request)
+    try:
+        upload = await _roster_upload(data)
+    finally:
+        await data.close()
+    if isinstance(upload, str):
+        return _group(site, 400, errors={"roster-file": upload})
+    if site.roster_lock.locked():
+        # One roster at a time: it already uses every worker the site has.
+        busy = Busy(retry_after=30)
+        response = _group(site, 503, errors={"roster-file": str(busy)})
+        response.headers["Retry-After"] = str(busy.retry_after)
+        return response
+    async with site.roster_lock:
+        try:
+            outcome = await asyncio.to_thread(
+                rosters.make_zip,
+                upload,
+                org=site.settings.org,
+                jobs=site.settings.workers,
+                max_rows=site.settings.max_roster_rows,
+            )
+        except rosters.RosterRefused as exc:
+            return _group(site, 400, errors={"roster-file": str(exc)})
+    if not outcome.rendered:
+        return _group(
+            site, 400, errors={"roster-file": "No row could be made."}, lines=outcome.problem_lines
+        )
+    return Response(
+        outcome.zip_bytes,
+        media_type="application/zip",
+        headers={
+            "Content-Disposition": _attachment("letters.zip"),
+            "X-Rows-Rendered": str(outcome.rendered),
+            "X-Rows-Failed": str(outcome.failed),
+        },
+    )
+
+
+async def _roster_upload(data: Any) -> rosters.RosterUpload | str:
+    file = data.get("roster")
+    if not isinstance(file, UploadFile) or not file.filename:
+        return "Choose the roster: a .csv or .xlsx file."
+    group = data.get("group")
+    group_name, group_data = "", b""
+    if isinstance(group, UploadFile) and group.filename:
+        group_name, group_data = group.filename, await group.read()
+    order = data.get("date_order")
+    return rosters.RosterUpload(
+        name=file.filename,
+        data=await file.read(),
+        group_name=group_name,
+        group_data=group_data,
+        combined=data.get("combined") == "yes",
+        date_order=order if order in ("day-first", "month-first") else None,
+    )
+
+
 # --------------------------------------------------------------------------- API
 
 
@@ -467,7 +530,7 @@ async def _form(request: Request) -> Any:
     site: Site = request.app.state.site
     try:
         return await request.form(
-            max_files=1,
+            max_files=2,
             max_fields=len(form.FIELDS) + 20,
             max_part_size=site.settings.max_body_bytes,
         )
@@ -556,6 +619,7 @@ def create_app(settings: WebSettings | None = None, *, pool: WorkerPool | None =
         Route("/preview", preview, methods=["POST"]),
         Route("/group", group_page),
         Route("/blank", blank, methods=["POST"]),
+        Route("/roster", roster, methods=["POST"]),
         Route("/api/check", api_check, methods=["POST"]),
         Route("/api/render", api_render, methods=["POST"]),
         Route("/api/field", api_field, methods=["POST"]),
