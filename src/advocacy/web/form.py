@@ -21,7 +21,7 @@ from advocacy.dates import DateNotUnderstood, parse_date
 from advocacy.dates import example as date_example
 from advocacy.errors import InvalidPatientError, Problem
 from advocacy.interview import PARTS, Question, get_path, matches, set_path
-from advocacy.model import DocumentSettings, PatientFile, validate_patient
+from advocacy.model import PatientFile, validate_patient
 from advocacy.options import LANGUAGES, PAPERS
 
 Values = dict[str, str]
@@ -120,12 +120,11 @@ def _from_question(question: Question) -> Field:
 
 
 def _paper_field() -> Field:
-    info = DocumentSettings.model_fields["paper"]
     return Field(
         key=PAPER_KEY,
         label="Paper size",
         question="What paper will you print on?",
-        hint=(info.description or "").rstrip(".") + ".",
+        hint="Printers in the US and Canada usually take Letter paper; most others take A4.",
         kind="choice",
         choices=tuple((value, PAPER_NAMES.get(value, value)) for value in ("", *PAPERS)),
     )
