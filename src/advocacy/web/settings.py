@@ -23,8 +23,9 @@ class WebSettings:
     lang: str | None = None
     # Renders at once; more would only queue for the same CPUs.
     workers: int = 2
-    # Requests allowed to wait for a worker before the site answers 503.
-    queue: int = 8
+    # Requests allowed to wait for a worker before the site answers 503: 20
+    # people pressing Download at once are all served (about 10 s for the last).
+    queue: int = 32
     # A render past this many seconds is stopped, and only its request fails.
     render_timeout: float = 60.0
     max_body_bytes: int = MAX_BODY_BYTES
