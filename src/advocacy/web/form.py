@@ -88,6 +88,9 @@ class Field:
         if self.kind == "list":
             parts.append("Write one on each line.")
         example = self.example.format(**words)
+        if self.kind == "date":
+            # As the interview shows it: the month as a word cannot be misread.
+            example = f"{words['date_example']}, or 1972-03-14"
         if example:
             parts.append(f"For example: {example}" + ("" if example[-1] in ".?!)" else "."))
         return " ".join(p for p in parts if p)
@@ -226,6 +229,7 @@ def words(values: Mapping[str, str], default_lang: str) -> dict[str, str]:
         first = 50
     half = first // 2
     return {
+        "date_example": date_example(lang),
         "unit": notation.microgram_unit(lang),
         "first": notation.format_dose(first, lang) if first > 0 else "the first dose",
         "half": notation.format_dose(half, lang) if half >= 5 else "too low to use",
@@ -385,11 +389,11 @@ def _value(f: Field, text: str, lang: str) -> Any:
 def shown(f: Field, values: Mapping[str, str], default_lang: str) -> str:
     """An answer as the review page shows it: dates and doses in the letter's own words."""
     text = values.get(f.key, "").strip()
+    if f.choices:
+        return dict(f.choices).get(text, text)
     if not text:
         return ""
     lang = language(values, default_lang)
-    if f.choices:
-        return dict(f.choices).get(text, text)
     if f.kind == "date":
         try:
             parsed = parse_date(text, lang)

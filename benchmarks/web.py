@@ -1,0 +1,230 @@
+"""Web benchmarks: ``advocacy serve`` as people use it, measured over real HTTP.
+
+    .venv/bin/python benchmarks/web.py               # the figures in benchmarks/README.md
+    .venv/bin/python benchmarks/web.py --quick       # a smoke run (a few requests)
+
+It starts ``advocacy serve`` (2 render workers, the default) on a free port,
+fills the form with the full example patient (examples/full.yaml, as the
+"Check your answers" page would send it) and measures:
+
+1. one person: the time from pressing "Download PDF" (the POST) to the last
+   byte of the PDF, ``--single`` times one after another;
+2. 20 people pressing it at the same moment (``--crowd``), twice: every
+   response is counted (served, 503, failed) and timed;
+3. the page previews (``POST /preview``: the pages as PNG pictures);
+4. memory: the resident memory (RSS) of the server's whole process tree
+   (server and render workers), sampled from /proc after every 50 downloads
+   over ``--memory`` downloads.
+
+Only the standard library talks to the server. Nothing here is imported by the package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+def form_body() -> bytes:
+    """The example patient as the review page posts it."""
+    from advocacy.model import parse_text
+    from advocacy.web import form
+
+    source = EXAMPLES / "full.yaml"
+    if not source.is_file():
+        source = EXAMPLES / "patient.yaml"
+    raw = parse_text(source.read_text(encoding="utf-8"), source.suffix, str(source))
+    values, _ = form.from_patient_data(raw, "en-US")
+    return urllib.parse.urlencode(values).encode()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def post(url: str, body: bytes) -> tuple[int, float, int]:
+    """(status, seconds to the last byte, bytes)."""
+    request = urllib.request.Request(  # noqa: S310 - our own server on loopback
+        url, data=body, headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=300) as response:  # noqa: S310
+            data = response.read()
+            status = response.status
+    except urllib.error.HTTPError as exc:
+        data = exc.read()
+        status = exc.code
+    except OSError:
+        return 0, time.perf_counter() - started, 0
+    return status, time.perf_counter() - started, len(data)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def tree_rss_mib(pid: int) -> float:
+    """Resident memory of ``pid`` and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        todo += children.get(current, [])
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+def crowd(url: str, body: bytes, people: int) -> list[tuple[int, float, int]]:
+    results: list[tuple[int, float, int]] = []
+    lock = threading.Lock()
+    gate = threading.Barrier(people)
+
+    def one() -> None:
+        gate.wait()
+        outcome = post(url, body)
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=one) for _ in range(people)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def summary(name: str, results: list[tuple[int, float, int]]) -> dict[str, Any]:
+    times = [t for status, t, _ in results if status == 200]
+    return {
+        "name": name,
+        "requests": len(results),
+        "served": sum(1 for s, _, _ in results if s == 200),
+        "busy_503": sum(1 for s, _, _ in results if s == 503),
+        "failed": sum(1 for s, _, _ in results if s not in (200, 503)),
+        "p50": percentile(times, 0.5) if times else None,
+        "p95": percentile(times, 0.95) if times else None,
+        "max": max(times) if times else None,
+        "mean_bytes": statistics.mean(b for s, _, b in results if s == 200) if times else None,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--single", type=int, default=20)
+    parser.add_argument("--crowd", type=int, default=20)
+    parser.add_argument("--previews", type=int, default=5)
+    parser.add_argument("--memory", type=int, default=300)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    if args.quick:
+        args.single, args.crowd, args.previews, args.memory = 3, 5, 1, 20
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "advocacy", "serve", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    runs: list[dict[str, Any]] = []
+    memory: list[tuple[int, float]] = []
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/", timeout=2):  # noqa: S310
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        body = form_body()
+        # Warm: the workers load fonts and stylesheets on their first letters.
+        for _ in range(2):
+            post(base + "/pdf", body)
+
+        runs.append(summary("1 person", [post(base + "/pdf", body) for _ in range(args.single)]))
+        for attempt in (1, 2):
+            runs.append(
+                summary(f"{args.crowd} at once ({attempt})", crowd(base + "/pdf", body, args.crowd))
+            )
+        runs.append(
+            summary(
+                "preview (PNG pages)", [post(base + "/preview", body) for _ in range(args.previews)]
+            )
+        )
+        memory.append((0, tree_rss_mib(server.pid)))
+        for done in range(1, args.memory + 1):
+            status, _, _ = post(base + "/pdf", body)
+            if status != 200:
+                runs.append({"name": "memory run", "failed_at": done, "status": status})
+                break
+            if done % 50 == 0 or done == args.memory:
+                memory.append((done, tree_rss_mib(server.pid)))
+    finally:
+        server.terminate()
+        server.wait(30)
+
+    print(f"Machine: {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    print()
+    print("| run | requests | served | 503 | failed | p50 s | p95 s | max s |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for run in runs:
+        if "p50" not in run:
+            print(f"| {run['name']} | failed at {run['failed_at']} ({run['status']}) |")
+            continue
+        cells = [
+            f"{run[k]:.2f}" if isinstance(run[k], float) else "–" for k in ("p50", "p95", "max")
+        ]
+        print(
+            f"| {run['name']} | {run['requests']} | {run['served']} | {run['busy_503']}"
+            f" | {run['failed']} | " + " | ".join(cells) + " |"
+        )
+    print()
+    print("| downloads | " + " | ".join(str(n) for n, _ in memory) + " |")
+    print("|---|" + "---:|" * len(memory))
+    print("| RSS MiB (server + workers) | " + " | ".join(f"{m:.0f}" for _, m in memory) + " |")
+    saved = Path(tempfile.gettempdir()) / f"advocacy-web-bench-{int(time.time())}.json"
+    saved.write_text(json.dumps({"runs": runs, "memory": memory}, indent=2), encoding="utf-8")
+    print(f"\nRaw numbers: {saved}")
+
+
+if __name__ == "__main__":
+    main()
