@@ -407,6 +407,19 @@ def test_a_crash_or_a_timeout_fails_only_its_own_job() -> None:
     assert isinstance(failed, JobFailed) and "secret" not in str(failed)
 
 
+def test_workers_are_replaced_after_their_quota() -> None:
+    async def scenario() -> list[int]:
+        pool = WorkerPool(size=1, queue=4, timeout=30, recycle_after=2)
+        pool.start()
+        try:
+            return [await pool.run(web_jobs.pid) for _ in range(5)]
+        finally:
+            pool.close()
+
+    pids = asyncio.run(scenario())
+    assert pids[0] == pids[1] != pids[2] == pids[3] != pids[4]
+
+
 # --------------------------------------------------------------------------- privacy
 
 
@@ -471,6 +484,24 @@ def test_the_server_keeps_no_access_log(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 # --------------------------------------------------------------------------- the command
+
+
+def test_open_waits_for_the_server_then_opens_the_browser(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import socket
+    import webbrowser
+
+    from advocacy.web import server
+
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", opened.append)
+    with socket.socket() as listening:
+        listening.bind(("127.0.0.1", 0))
+        listening.listen()
+        port = listening.getsockname()[1]
+        server._open_when_ready("127.0.0.1", port, f"http://127.0.0.1:{port}/")
+    assert opened == [f"http://127.0.0.1:{port}/"]
 
 
 def test_help_stays_light() -> None:

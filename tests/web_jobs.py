@@ -23,3 +23,7 @@ def crash() -> None:
 def fail() -> None:
     msg = "a secret answer in an exception"
     raise ValueError(msg)
+
+
+def pid() -> int:
+    return os.getpid()
