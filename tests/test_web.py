@@ -169,6 +169,7 @@ def test_change_goes_back_to_the_part_then_returns_to_the_answers(client: TestCl
     page = _post(client, "/form", ANN, action="goto-2").text
     assert "Part 2 of 9" in page
     assert 'name="return" value="review"' in page
+    assert 'value="back"' not in page  # the only way from here is back to the answers
     back = _post(client, "/form", ANN, step="2", action="next", **{"return": "review"}).text
     assert "Check your answers" in back
 
@@ -263,6 +264,14 @@ def test_a_request_over_the_size_limit_is_refused_clearly() -> None:
         api = small.post("/api/check", content=b"{" + b" " * 5000 + b"}")
         assert api.status_code == 413
         assert "larger than the" in api.json()["error"]
+
+
+def test_uploads_stay_in_memory() -> None:
+    # Starlette keeps an uploaded file in memory up to its spooling size and
+    # writes the rest to a temporary file; the body limit keeps every upload below it.
+    from starlette.formparsers import MultiPartParser
+
+    assert WebSettings().max_body_bytes <= MultiPartParser.spool_max_size
 
 
 def test_a_field_over_its_length_limit_is_named(client: TestClient) -> None:

@@ -20,7 +20,7 @@ from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -159,9 +159,7 @@ async def form_post(request: Request) -> Response:
         target = _int(action.removeprefix("goto-"), 1, len(form.STEPS))
         return _step_page(site, values, target, back_to_review=True)
     if action == "back":
-        if number == 1:
-            return RedirectResponse("/", status_code=303)
-        return _step_page(site, values, number - 1)
+        return _step_page(site, values, max(1, number - 1))
     step = form.STEPS[number - 1]
     errors = form.check(values, site.limits, site.lang).only(step)
     if errors:
