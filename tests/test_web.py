@@ -486,13 +486,26 @@ def test_the_server_keeps_no_access_log(monkeypatch: pytest.MonkeyPatch) -> None
 
     seen: dict[str, Any] = {}
     monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: seen.update(kwargs))
-    server.run(WebSettings(port=8123))
+    server.run(WebSettings(port=0))  # any free port: uvicorn itself is not started
     assert seen["access_log"] is False
     assert seen["host"] == "127.0.0.1"
     assert seen["server_header"] is False
 
 
 # --------------------------------------------------------------------------- the command
+
+
+def test_a_port_in_use_is_said_in_words() -> None:
+    import socket
+
+    from advocacy.web import server
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(server.PortInUse, match=f"port {port} on 127.0.0.1 is in use"):
+            server.run(WebSettings(port=port))
 
 
 def test_open_waits_for_the_server_then_opens_the_browser(

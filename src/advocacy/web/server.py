@@ -9,11 +9,21 @@ import webbrowser
 
 import uvicorn
 
+from advocacy.errors import AdvocacyError
 from advocacy.web.app import create_app
 from advocacy.web.settings import WebSettings
 
 
+class PortInUse(AdvocacyError):
+    def __init__(self, host: str, port: int) -> None:
+        super().__init__(
+            f"port {port} on {host} is in use (is advocacy serve already running?);"
+            f" choose another with --port, for example --port {port + 1}."
+        )
+
+
 def run(settings: WebSettings, *, open_browser: bool = False) -> None:
+    check_port(settings.host, settings.port)
     app = create_app(settings)
     host = settings.host
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 - names it only
@@ -42,6 +52,18 @@ def run(settings: WebSettings, *, open_browser: bool = False) -> None:
         limit_concurrency=100,
         timeout_graceful_shutdown=10,
     )
+
+
+def check_port(host: str, port: int) -> None:
+    """Say so in words, before anything starts, when the port is taken."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # As uvicorn binds: a port left in TIME_WAIT by the last run is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            raise PortInUse(host, port) from None
 
 
 def _open_when_ready(host: str, port: int, url: str) -> None:
