@@ -638,3 +638,19 @@ def test_blank_copies_come_with_the_chosen_options(client: TestClient) -> None:
     bad = client.post("/blank", data={"lang": "fr", "copies": "0"})
     assert bad.status_code == 400
     assert "Copies must be a whole number" in bad.text
+
+
+def test_a_request_that_goes_away_does_not_hand_on_a_busy_worker() -> None:
+    async def scenario() -> list[Any]:
+        pool = WorkerPool(size=1, queue=4, timeout=30)
+        pool.start()
+        try:
+            abandoned = asyncio.ensure_future(pool.run(web_jobs.nap, 1.0))
+            await asyncio.sleep(0.2)
+            abandoned.cancel()
+            # The next job waits for the worker to finish the abandoned nap.
+            return [await pool.run(web_jobs.echo, "mine"), await pool.run(web_jobs.echo, "next")]
+        finally:
+            pool.close()
+
+    assert asyncio.run(scenario()) == ["mine", "next"]

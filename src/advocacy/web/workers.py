@@ -162,6 +162,7 @@ class WorkerPool:
         self._waiting = 0
         self._lock = threading.Lock()
         self._all: list[_Worker] = []
+        self._returning: set[asyncio.Task[None]] = set()
 
     @property
     def temp_dir(self) -> Path | None:
@@ -199,16 +200,29 @@ class WorkerPool:
         finally:
             self._waiting -= 1
         loop = asyncio.get_running_loop()
-        try:
-            return await loop.run_in_executor(
-                self._threads, worker.call, function, args, self.timeout
-            )
-        finally:
-            if not worker.alive or worker.jobs >= self.recycle_after:
-                self._retire(worker)
-                old = worker
-                worker = await loop.run_in_executor(self._threads, self._replace, old)
-            self._idle.put_nowait(worker)
+        job = loop.run_in_executor(self._threads, worker.call, function, args, self.timeout)
+        # The worker goes back to the pool when its job is over, not when the
+        # request is: a request that goes away mid-render must not hand a busy
+        # worker to the next one.
+        job.add_done_callback(lambda done: self._job_over(loop, worker, done))
+        return await asyncio.shield(job)
+
+    def _job_over(
+        self, loop: asyncio.AbstractEventLoop, worker: _Worker, job: asyncio.Future[Any]
+    ) -> None:
+        if not job.cancelled():
+            job.exception()  # retrieved here when nobody waits for it any more
+        task = loop.create_task(self._give_back(worker))
+        self._returning.add(task)
+        task.add_done_callback(self._returning.discard)
+
+    async def _give_back(self, worker: _Worker) -> None:
+        assert self._idle is not None  # noqa: S101 - start() comes first
+        if not worker.alive or worker.jobs >= self.recycle_after:
+            self._retire(worker)
+            loop = asyncio.get_running_loop()
+            worker = await loop.run_in_executor(self._threads, self._replace, worker)
+        self._idle.put_nowait(worker)
 
     def _replace(self, old: _Worker) -> _Worker:
         old.stop()
