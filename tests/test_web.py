@@ -211,6 +211,16 @@ def test_page_previews_work_without_javascript(client: TestClient) -> None:
     assert 'alt="Page 1 of' in page
 
 
+@pytest.mark.render
+def test_preview_api_gives_the_pages_or_the_problems(client: TestClient) -> None:
+    body = client.post("/api/preview", data=ANN).json()
+    assert len(body["pages"]) >= 3
+    assert body["pages"][0].startswith("data:image/png;base64,iVBOR")
+    bad = client.post("/api/preview", data={**ANN, "patient.name": ""})
+    assert bad.status_code == 422
+    assert bad.json()["errors"]["patient.name"].startswith("Full name is required")
+
+
 def test_answers_saved_as_a_file_load_back(client: TestClient) -> None:
     saved = _post(client, "/answers", {**ANN, "statement": HOSTILE})
     assert saved.status_code == 200

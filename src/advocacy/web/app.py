@@ -458,6 +458,23 @@ async def api_field(request: Request) -> Response:
     return JSONResponse({"field": key, "error": _describe(f, problem) if problem else ""})
 
 
+async def api_preview(request: Request) -> Response:
+    """The form's answers -> the pages as PNG data URLs (for the preview shown in place)."""
+    site: Site = request.app.state.site
+    values = form.from_form(await _form(request))
+    result = form.check(values, site.limits, site.lang)
+    if result.patient is None:
+        errors = {
+            key: _describe(form.BY_KEY[key], problem) for key, problem in result.errors.items()
+        }
+        return JSONResponse({"errors": errors}, 422)
+    patient = result.patient
+    pictures = await _render(site, jobs.letter_pages, patient, _options(patient), site.brand)
+    return JSONResponse(
+        {"pages": ["data:image/png;base64," + base64.b64encode(p).decode() for p in pictures]}
+    )
+
+
 async def api_openapi(request: Request) -> Response:
     from advocacy.web.openapi import schema
 
@@ -621,6 +638,7 @@ def create_app(settings: WebSettings | None = None, *, pool: WorkerPool | None =
         Route("/api/check", api_check, methods=["POST"]),
         Route("/api/render", api_render, methods=["POST"]),
         Route("/api/field", api_field, methods=["POST"]),
+        Route("/api/preview", api_preview, methods=["POST"]),
         Route("/api/openapi.json", api_openapi),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]

@@ -3,6 +3,54 @@
 // JavaScript every check still happens when the part is sent.
 "use strict";
 (function () {
+  // On the answers page: the pages as pictures, shown in place (and made again
+  // from the answers as they are each time the button is pressed).
+  var review = document.querySelector("form.review-form");
+  var trigger = review && review.querySelector("[data-preview]");
+  var panel = document.getElementById("preview-panel");
+  if (trigger && panel && window.fetch) {
+    trigger.addEventListener("click", function (event) {
+      event.preventDefault();
+      var status = document.getElementById("preview-status");
+      var list = document.getElementById("preview-pages");
+      panel.hidden = false;
+      list.textContent = "";
+      status.textContent = "Making the pictures of your pages…";
+      trigger.disabled = true;
+      fetch("/api/preview", {
+        method: "POST",
+        body: new URLSearchParams(new FormData(review)),
+        credentials: "same-origin"
+      })
+        .then(function (response) {
+          return response.json().then(function (body) { return [response.status, body]; });
+        })
+        .then(function (reply) {
+          var body = reply[1];
+          if (!body.pages) {
+            status.textContent = body.error || "Some answers need another look first.";
+            return;
+          }
+          body.pages.forEach(function (url, index) {
+            var item = document.createElement("li");
+            item.className = "pages__page";
+            var picture = document.createElement("img");
+            picture.src = url;
+            picture.alt = "Page " + (index + 1) + " of " + body.pages.length +
+              " of your letter (the PDF has the text)";
+            item.appendChild(picture);
+            list.appendChild(item);
+          });
+          status.textContent = body.pages.length + " pages shown below.";
+          document.getElementById("preview-title").focus();
+        })
+        .catch(function () {
+          status.textContent = "The pictures could not be made. The Download PDF button still works.";
+        })
+        .then(function () { trigger.disabled = false; });
+    });
+  }
+
   var form = document.querySelector("form.step-form");
   if (!form || !window.fetch) { return; }
 
