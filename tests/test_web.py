@@ -664,3 +664,27 @@ def test_a_request_that_goes_away_does_not_hand_on_a_busy_worker() -> None:
             pool.close()
 
     assert asyncio.run(scenario()) == ["mine", "next"]
+
+
+@pytest.mark.render
+def test_the_roster_api_reports_progress_then_the_zip(client: TestClient) -> None:
+    import base64
+    import io
+    import zipfile
+
+    rows = ROSTER + "Cy Example,1990-05-06,CP,50\n"
+    response = client.post("/api/roster", files={"roster": ("m.csv", rows.encode(), "text/csv")})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/x-ndjson")
+    events = [json.loads(line) for line in response.text.splitlines()]
+    progress, outcome = events[:-1], events[-1]
+    assert [e["done"] for e in progress] == [1, 2, 3]
+    assert {e["total"] for e in progress} == {3}
+    assert outcome["rendered"] == 2
+    assert outcome["failed"] == 1
+    assert "trial.first_dose_mcg" in outcome["lines"][0]
+    with zipfile.ZipFile(io.BytesIO(base64.b64decode(outcome["zip"]))) as archive:
+        assert len([n for n in archive.namelist() if n.startswith("letters/")]) == 2
+    refused = client.post("/api/roster", files={"roster": ("m.txt", b"x", "text/plain")})
+    assert refused.status_code == 400
+    assert refused.json() == {"error": "The roster must be a .csv or .xlsx file."}

@@ -291,6 +291,12 @@ def test_group_page_roster_upload(site: str, page: Any, tmp_path: Path) -> None:
         page.get_by_role("button", name="Make the letters").click()
     download = waiting.value
     assert download.suggested_filename == "letters.zip"
+    if page.javascript:  # progress, then what was made, said in place
+        status = page.locator("#roster-status").inner_text()
+        assert status.startswith("1 letter made; 1 row needs fixing"), status
+        assert "patient.date_of_birth" in page.locator("#roster-lines").inner_text()
+        assert page.locator("#roster-bar").get_attribute("value") == "2"
+        _axe(page)
     saved = tmp_path / "letters.zip"
     download.save_as(saved)
     import zipfile

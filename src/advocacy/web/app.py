@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import json
 import logging
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
@@ -20,7 +21,7 @@ from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -354,28 +355,14 @@ async def blank(request: Request) -> Response:
 async def roster(request: Request) -> Response:
     """The batch engine on an uploaded roster: a ZIP of letters and the bad-rows report."""
     site: Site = request.app.state.site
-    data = await _form(request)
-    try:
-        upload = await _roster_upload(data)
-    finally:
-        await data.close()
+    upload = await _read_roster_form(request)
     if isinstance(upload, str):
         return _group(site, 400, errors={"roster-file": upload})
     if site.roster_lock.locked():
-        # One roster at a time: it already uses every worker the site has.
-        busy = Busy(retry_after=30)
-        response = _group(site, 503, errors={"roster-file": str(busy)})
-        response.headers["Retry-After"] = str(busy.retry_after)
-        return response
+        return _roster_busy(site)
     async with site.roster_lock:
         try:
-            outcome = await asyncio.to_thread(
-                rosters.make_zip,
-                upload,
-                org=site.settings.org,
-                jobs=site.settings.workers,
-                max_rows=site.settings.max_roster_rows,
-            )
+            outcome = await asyncio.to_thread(_make_zip, site, upload, None)
         except rosters.RosterRefused as exc:
             return _group(site, 400, errors={"roster-file": str(exc)})
     if not outcome.rendered:
@@ -393,10 +380,94 @@ async def roster(request: Request) -> Response:
     )
 
 
+async def api_roster(request: Request) -> Response:
+    """The same with progress, for the page's script: one JSON line per finished member,
+    then the outcome (the ZIP as base64), so a long roster shows how far it has got."""
+    site: Site = request.app.state.site
+    upload = await _read_roster_form(request)
+    if isinstance(upload, str):
+        return JSONResponse({"error": upload}, 400)
+    if site.roster_lock.locked():
+        busy = Busy(retry_after=ROSTER_RETRY_SECONDS)
+        return JSONResponse({"error": str(busy)}, 503, {"Retry-After": str(busy.retry_after)})
+    loop = asyncio.get_running_loop()
+    events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+
+    def progress(state: batch.Progress) -> None:
+        event = {"done": state.done, "failed": state.failed, "total": state.total}
+        loop.call_soon_threadsafe(events.put_nowait, event)
+
+    async def run() -> None:
+        async with site.roster_lock:
+            try:
+                outcome = await asyncio.to_thread(_make_zip, site, upload, progress)
+            except rosters.RosterRefused as exc:
+                await events.put({"error": str(exc)})
+                return
+            except Exception as exc:
+                log.error("roster failed: %s", type(exc).__name__)
+                await events.put({"error": "The letters could not be made."})
+                return
+        await events.put(
+            {
+                "rendered": outcome.rendered,
+                "failed": outcome.failed,
+                "lines": list(outcome.problem_lines),
+                "zip": base64.b64encode(outcome.zip_bytes).decode("ascii")
+                if outcome.rendered
+                else None,
+            }
+        )
+
+    async def lines() -> AsyncIterator[bytes]:
+        task = asyncio.create_task(run())
+        try:
+            while True:
+                event = await events.get()
+                yield (json.dumps(event) + "\n").encode()
+                if "done" not in event:
+                    return
+        finally:
+            await task
+
+    return StreamingResponse(lines(), media_type="application/x-ndjson")
+
+
+ROSTER_RETRY_SECONDS = 30
+
+
+def _roster_busy(site: Site) -> HTMLResponse:
+    # One roster at a time: it already uses every worker the site has.
+    busy = Busy(retry_after=ROSTER_RETRY_SECONDS)
+    response = _group(site, 503, errors={"roster-file": str(busy)})
+    response.headers["Retry-After"] = str(busy.retry_after)
+    return response
+
+
+def _make_zip(site: Site, upload: rosters.RosterUpload, progress: Any) -> rosters.RosterOutcome:
+    return rosters.make_zip(
+        upload,
+        org=site.settings.org,
+        jobs=site.settings.workers,
+        max_rows=site.settings.max_roster_rows,
+        on_progress=progress,
+    )
+
+
+async def _read_roster_form(request: Request) -> rosters.RosterUpload | str:
+    data = await _form(request)
+    try:
+        return await _roster_upload(data)
+    finally:
+        await data.close()
+
+
 async def _roster_upload(data: Any) -> rosters.RosterUpload | str:
     file = data.get("roster")
     if not isinstance(file, UploadFile) or not file.filename:
         return "Choose the roster: a .csv or .xlsx file."
+    if rosters.suffix_of(file.filename) not in rosters.ROSTER_TYPES:
+        return "The roster must be a .csv or .xlsx file."
     group = data.get("group")
     group_name, group_data = "", b""
     if isinstance(group, UploadFile) and group.filename:
@@ -529,8 +600,6 @@ def _problems(problems: list[Problem]) -> list[dict[str, str]]:
 
 
 async def _json(request: Request) -> Any:
-    import json
-
     body = await request.body()
     try:
         return json.loads(body)
@@ -639,6 +708,7 @@ def create_app(settings: WebSettings | None = None, *, pool: WorkerPool | None =
         Route("/api/render", api_render, methods=["POST"]),
         Route("/api/field", api_field, methods=["POST"]),
         Route("/api/preview", api_preview, methods=["POST"]),
+        Route("/api/roster", api_roster, methods=["POST"]),
         Route("/api/openapi.json", api_openapi),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]

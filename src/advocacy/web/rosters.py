@@ -55,7 +55,14 @@ def suffix_of(name: str) -> str:
     return "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
-def make_zip(upload: RosterUpload, *, org: Path | None, jobs: int, max_rows: int) -> RosterOutcome:
+def make_zip(
+    upload: RosterUpload,
+    *,
+    org: Path | None,
+    jobs: int,
+    max_rows: int,
+    on_progress: batch.ProgressSink | None = None,
+) -> RosterOutcome:
     """Blocking: run it in a thread. Raises RosterRefused, or the batch's own errors."""
     suffix = suffix_of(upload.name)
     if suffix not in ROSTER_TYPES:
@@ -63,7 +70,9 @@ def make_zip(upload: RosterUpload, *, org: Path | None, jobs: int, max_rows: int
         raise RosterRefused(msg)
     folder = Path(tempfile.mkdtemp(prefix="advocacy-roster-"))
     try:
-        return _run(upload, folder, suffix, org=org, jobs=jobs, max_rows=max_rows)
+        return _run(
+            upload, folder, suffix, org=org, jobs=jobs, max_rows=max_rows, on_progress=on_progress
+        )
     except AdvocacyError as exc:
         # The batch names files by their path; here they have only the names people gave them.
         raise RosterRefused(str(exc).replace(f"{folder}/", "")) from None
@@ -72,7 +81,14 @@ def make_zip(upload: RosterUpload, *, org: Path | None, jobs: int, max_rows: int
 
 
 def _run(
-    upload: RosterUpload, folder: Path, suffix: str, *, org: Path | None, jobs: int, max_rows: int
+    upload: RosterUpload,
+    folder: Path,
+    suffix: str,
+    *,
+    org: Path | None,
+    jobs: int,
+    max_rows: int,
+    on_progress: batch.ProgressSink | None,
 ) -> RosterOutcome:
     # Messages then name the file as the coordinator knows it.
     stem = batch.safe_name(upload.name[: -len(suffix)]) or "roster"
@@ -93,7 +109,7 @@ def _run(
         report=folder / REPORT_NAME,
         date_order=upload.date_order,  # type: ignore[arg-type]
     )
-    result = batch.run(roster_path, settings)
+    result = batch.run(roster_path, settings, on_progress=on_progress)
     lines = tuple(line.replace(f"{folder}/", "") for line in result.problem_lines())
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -51,6 +51,85 @@
     });
   }
 
+  // For coordinators: the roster's progress, member by member, then the ZIP.
+  var roster = document.querySelector("form.roster-form");
+  if (roster && window.fetch && window.TextDecoder && window.Blob) {
+    roster.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var box = document.getElementById("roster-progress");
+      var bar = document.getElementById("roster-bar");
+      var status = document.getElementById("roster-status");
+      var problems = document.getElementById("roster-lines");
+      var button = roster.querySelector("button[type=submit]");
+      var announced = 0;
+      box.hidden = false;
+      problems.textContent = "";
+      bar.removeAttribute("value");
+      status.textContent = "Reading the roster…";
+      button.disabled = true;
+
+      function finish(outcome) {
+        (outcome.lines || []).forEach(function (line) {
+          var item = document.createElement("li");
+          item.textContent = line;
+          problems.appendChild(item);
+        });
+        if (outcome.error) { status.textContent = outcome.error; return; }
+        var made = outcome.rendered + (outcome.rendered === 1 ? " letter" : " letters") + " made";
+        if (outcome.failed) {
+          made += "; " + outcome.failed + (outcome.failed === 1 ? " row needs" : " rows need") +
+            " fixing (listed below, and in bad-rows.csv in the ZIP).";
+        } else {
+          made += ".";
+        }
+        status.textContent = made;
+        if (!outcome.zip) { return; }
+        var bytes = Uint8Array.from(atob(outcome.zip), function (c) { return c.charCodeAt(0); });
+        var link = document.createElement("a");
+        link.href = URL.createObjectURL(new Blob([bytes], { type: "application/zip" }));
+        link.download = "letters.zip";
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+      }
+
+      function show(event) {
+        if (event.done === undefined) { finish(event); return; }
+        bar.max = event.total || 1;
+        bar.value = event.done;
+        // A screen reader hears about every tenth of the way, not every member.
+        var tenth = Math.max(1, Math.round((event.total || 10) / 10));
+        if (event.done - announced >= tenth || event.done === event.total) {
+          announced = event.done;
+          status.textContent = event.done + " of " + event.total + " members done" +
+            (event.failed ? " (" + event.failed + " need fixing)" : "") + "…";
+        }
+      }
+
+      fetch("/api/roster", { method: "POST", body: new FormData(roster), credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.body || !response.headers.get("content-type").startsWith("application/x-ndjson")) {
+            return response.json().then(finish);
+          }
+          var reader = response.body.getReader();
+          var decoder = new TextDecoder();
+          var pending = "";
+          function pump() {
+            return reader.read().then(function (chunk) {
+              pending += decoder.decode(chunk.value || new Uint8Array(), { stream: !chunk.done });
+              var lines = pending.split("\n");
+              pending = lines.pop();
+              lines.forEach(function (line) { if (line) { show(JSON.parse(line)); } });
+              if (!chunk.done) { return pump(); }
+            });
+          }
+          return pump();
+        })
+        .catch(function () { status.textContent = "The letters could not be made. Please try again."; })
+        .then(function () { button.disabled = false; bar.value = bar.max; });
+    });
+  }
+
   var form = document.querySelector("form.step-form");
   if (!form || !window.fetch) { return; }
 
