@@ -42,12 +42,12 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
 
-def form_body() -> bytes:
+def form_body(source: Path | None = None) -> bytes:
     """The example patient as the review page posts it."""
     from advocacy.model import parse_text
     from advocacy.web import form
 
-    source = EXAMPLES / "full.yaml"
+    source = source or EXAMPLES / "full.yaml"
     if not source.is_file():
         source = EXAMPLES / "patient.yaml"
     raw = parse_text(source.read_text(encoding="utf-8"), source.suffix, str(source))
@@ -78,6 +78,26 @@ def post(url: str, body: bytes) -> tuple[int, float, int]:
     except OSError:
         return 0, time.perf_counter() - started, 0
     return status, time.perf_counter() - started, len(data)
+
+
+def post_json(url: str, body: bytes) -> tuple[int, float, int]:
+    request = urllib.request.Request(  # noqa: S310 - our own server on loopback
+        url, data=body, headers={"Content-Type": "application/json"}
+    )
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+            return response.status, time.perf_counter() - started, len(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, time.perf_counter() - started, 0
+
+
+def _api_patient(body: bytes) -> dict[str, Any]:
+    """The posted form as the patient file the API takes."""
+    from advocacy.web import form
+
+    values = dict(urllib.parse.parse_qsl(body.decode()))
+    return form.to_answers(values)
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -150,6 +170,13 @@ def main() -> None:
     parser.add_argument("--crowd", type=int, default=20)
     parser.add_argument("--previews", type=int, default=5)
     parser.add_argument("--memory", type=int, default=300)
+    parser.add_argument(
+        "--memory-clients", type=int, default=1, help="downloads at once in the memory run"
+    )
+    parser.add_argument(
+        "--checks", type=int, default=0, help="also N requests to /api/check (no render)"
+    )
+    parser.add_argument("--example", type=Path, help="the patient file (default: full.yaml)")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     if args.quick:
@@ -165,6 +192,7 @@ def main() -> None:
     )
     runs: list[dict[str, Any]] = []
     memory: list[tuple[int, float]] = []
+    check_memory: list[tuple[int, float]] = []
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -175,28 +203,40 @@ def main() -> None:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
-        body = form_body()
+        body = form_body(args.example)
         # Warm: the workers load fonts and stylesheets on their first letters.
         for _ in range(2):
             post(base + "/pdf", body)
 
-        runs.append(summary("1 person", [post(base + "/pdf", body) for _ in range(args.single)]))
-        for attempt in (1, 2):
+        if args.single:
+            singles = [post(base + "/pdf", body) for _ in range(args.single)]
+            runs.append(summary("1 person", singles))
+        for attempt in (1, 2) if args.crowd else ():
             runs.append(
                 summary(f"{args.crowd} at once ({attempt})", crowd(base + "/pdf", body, args.crowd))
             )
-        runs.append(
-            summary(
-                "preview (PNG pages)", [post(base + "/preview", body) for _ in range(args.previews)]
-            )
-        )
+        if args.previews:
+            previews = [post(base + "/preview", body) for _ in range(args.previews)]
+            runs.append(summary("preview (PNG pages)", previews))
+        if args.checks:
+            patient = json.dumps(_api_patient(body)).encode()
+            before = tree_rss_mib(server.pid)
+            checks = [post_json(base + "/api/check", patient) for _ in range(args.checks)]
+            runs.append(summary(f"/api/check x {args.checks}", checks))
+            check_memory.extend([(0, before), (args.checks, tree_rss_mib(server.pid))])
         memory.append((0, tree_rss_mib(server.pid)))
-        for done in range(1, args.memory + 1):
-            status, _, _ = post(base + "/pdf", body)
-            if status != 200:
-                runs.append({"name": "memory run", "failed_at": done, "status": status})
+        done = 0
+        while done < args.memory:
+            batch = min(args.memory_clients, args.memory - done)
+            outcomes = (
+                crowd(base + "/pdf", body, batch) if batch > 1 else [post(base + "/pdf", body)]
+            )
+            failed = [status for status, _, _ in outcomes if status != 200]
+            if failed:
+                runs.append({"name": "memory run", "failed_at": done, "status": failed[0]})
                 break
-            if done % 50 == 0 or done == args.memory:
+            previous, done = done, done + batch
+            if done // 50 != previous // 50 or done == args.memory:
                 memory.append((done, tree_rss_mib(server.pid)))
     finally:
         server.terminate()
@@ -221,8 +261,12 @@ def main() -> None:
     print("| downloads | " + " | ".join(str(n) for n, _ in memory) + " |")
     print("|---|" + "---:|" * len(memory))
     print("| RSS MiB (server + workers) | " + " | ".join(f"{m:.0f}" for _, m in memory) + " |")
+    if check_memory:
+        (_, before), (count, after) = check_memory
+        print(f"\n/api/check: {before:.0f} MiB before {count} requests, {after:.0f} MiB after")
     saved = Path(tempfile.gettempdir()) / f"advocacy-web-bench-{int(time.time())}.json"
-    saved.write_text(json.dumps({"runs": runs, "memory": memory}, indent=2), encoding="utf-8")
+    raw = {"runs": runs, "memory": memory, "check_memory": check_memory}
+    saved.write_text(json.dumps(raw, indent=2), encoding="utf-8")
     print(f"\nRaw numbers: {saved}")
 
 
