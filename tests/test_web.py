@@ -194,6 +194,24 @@ def test_download_pdf_holds_the_details(client: TestClient) -> None:
     assert "Walk to the shop" in text
 
 
+@pytest.mark.render
+def test_paper_and_large_print_options_reach_the_pdf(client: TestClient) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    def pdf(**options: str) -> Any:
+        response = _post(client, "/pdf", {**ANN, "document.language": "en-US", **options})
+        assert response.status_code == 200
+        return PdfReader(io.BytesIO(response.content))
+
+    usual, a4 = pdf(), pdf(**{"document.paper": "a4"})
+    large = pdf(**{"document.large_print": "yes"})
+    assert round(float(usual.pages[0].mediabox.width)) == 612  # Letter, the US default
+    assert round(float(a4.pages[0].mediabox.width)) == 595
+    assert len(large.pages) > len(usual.pages)
+
+
 def test_download_with_a_problem_shows_the_answers_again(client: TestClient) -> None:
     data = {**ANN, "trial.first_dose_mcg": "0.05"}
     page = _post(client, "/pdf", data)
@@ -638,6 +656,26 @@ def test_too_many_roster_rows_are_refused() -> None:
         )
     assert response.status_code == 400
     assert "at most 5" in response.text
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_the_roster_template_downloads(client: TestClient, kind: str) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from advocacy.roster import header_row
+
+    response = client.get(f"/roster-template.{kind}")
+    assert response.status_code == 200
+    if kind == "csv":
+        first = response.content.decode("utf-8-sig").splitlines()[0]
+    else:
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        first = ",".join(str(c.value) for c in next(sheet.iter_rows(max_row=1)))
+    assert first.split(",")[:3] == header_row()[:3]
+    assert f'filename="roster-template.{kind}"' in response.headers["content-disposition"]
+    assert client.get("/roster-template.exe").status_code == 404
 
 
 @pytest.mark.render

@@ -352,6 +352,27 @@ async def blank(request: Request) -> Response:
     )
 
 
+async def roster_template(request: Request) -> Response:
+    """An empty roster with every column, as ``advocacy batch --roster-template`` writes it."""
+    from pathlib import Path
+
+    from advocacy.roster import template_bytes
+
+    kind = request.path_params["kind"]
+    media = {
+        "csv": "text/csv; charset=utf-8",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+    if kind not in media:
+        raise HTTPException(404, "The roster template is a .csv or an .xlsx file.")
+    name = f"roster-template.{kind}"
+    return Response(
+        template_bytes(Path(name)),
+        media_type=media[kind],
+        headers={"Content-Disposition": _attachment(name)},
+    )
+
+
 async def roster(request: Request) -> Response:
     """The batch engine on an uploaded roster: a ZIP of letters and the bad-rows report."""
     site: Site = request.app.state.site
@@ -704,6 +725,7 @@ def create_app(settings: WebSettings | None = None, *, pool: WorkerPool | None =
         Route("/group", group_page),
         Route("/blank", blank, methods=["POST"]),
         Route("/roster", roster, methods=["POST"]),
+        Route("/roster-template.{kind}", roster_template),
         Route("/api/check", api_check, methods=["POST"]),
         Route("/api/render", api_render, methods=["POST"]),
         Route("/api/field", api_field, methods=["POST"]),
