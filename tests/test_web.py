@@ -679,6 +679,27 @@ def test_the_roster_template_downloads(client: TestClient, kind: str) -> None:
 
 
 @pytest.mark.render
+def test_a_group_site_brands_every_letter_and_blank_copy() -> None:
+    from tests.conftest import FIXTURES
+
+    org = FIXTURES / "rosters" / "org.yaml"
+    app = create_app(WebSettings(workers=1, org=org))
+    with TestClient(app) as branded:
+        assert "Offered by" in branded.get("/").text
+        letter = _post(branded, "/pdf", ANN)
+        blank = branded.post("/blank", data={"lang": "en-US", "copies": "1"})
+    name = _org_name(org)
+    assert name in " ".join(pdf_text(letter.content))
+    assert name in " ".join(pdf_text(blank.content))
+
+
+def _org_name(path: Path) -> str:
+    from advocacy.branding import load_organisation
+
+    return load_organisation(path).name
+
+
+@pytest.mark.render
 def test_blank_copies_come_with_the_chosen_options(client: TestClient) -> None:
     response = client.post("/blank", data={"lang": "en-GB", "copies": "2", "paper": "a4"})
     assert response.status_code == 200
