@@ -212,6 +212,21 @@ def test_paper_and_large_print_options_reach_the_pdf(client: TestClient) -> None
     assert len(large.pages) > len(usual.pages)
 
 
+def test_characters_the_fonts_cannot_print_are_pointed_out(client: TestClient) -> None:
+    page = _post(client, "/form", {**ANN, "statement": "我的腿很僵硬"}, action="review").text
+    assert "Please check" in page
+    assert "statement" in page
+
+
+def test_download_names_survive_any_script() -> None:
+    from advocacy.web.app import _attachment
+
+    assert _attachment("Ann-Example.pdf").startswith('attachment; filename="Ann-Example.pdf"')
+    assert 'filename="letter.pdf"' in _attachment("王芳.pdf")
+    assert "filename*=UTF-8''%E7%8E%8B%E8%8A%B3.pdf" in _attachment("王芳.pdf")
+    assert 'filename="letter-answers.yaml"' in _attachment("王芳-answers.yaml")
+
+
 def test_download_with_a_problem_shows_the_answers_again(client: TestClient) -> None:
     data = {**ANN, "trial.first_dose_mcg": "0.05"}
     page = _post(client, "/pdf", data)

@@ -289,8 +289,10 @@ def _file_name(values: form.Values, suffix: str) -> str:
 
 def _attachment(name: str) -> str:
     """A download name that survives every browser: ASCII, plus the real one in UTF-8."""
-    ascii_name = name.encode("ascii", "ignore").decode() or "download"
-    ascii_name = ascii_name.replace('"', "").replace("\\", "")
+    ascii_name = name.encode("ascii", "ignore").decode().replace('"', "").replace("\\", "")
+    if ascii_name.startswith((".", "-")):
+        # A name in another script: the browser shows the real one from filename*.
+        ascii_name = "letter" + ascii_name
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
 
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from advocacy import i18n, notation
+from advocacy import fontcheck, i18n, notation
 from advocacy.dates import DateNotUnderstood, parse_date
 from advocacy.dates import example as date_example
 from advocacy.errors import InvalidPatientError, Problem
@@ -291,7 +291,8 @@ def check(
     if errors:
         return Result(None, dict(errors))
     warnings: dict[str, Problem] = {}
-    for warning in loaded.warnings:
+    # As `advocacy render` warns: characters the bundled fonts cannot print.
+    for warning in loaded.warnings + fontcheck.unsupported_characters(loaded.data):
         found = field_for(warning.path)
         warnings.setdefault(found.key if found else "", warning)
     return Result(loaded.data, {}, [], warnings)
