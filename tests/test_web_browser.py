@@ -160,6 +160,7 @@ def test_fill_with_a_mistake_fix_it_review_and_download(
         assert page.locator(".error-summary").count() == 0
         _axe(page)
         _continue(page)
+    _axe(page)
     page.get_by_label("Did someone help you prepare this").fill("Jo Example")
     page.get_by_role("button", name="Check your answers").click()
 
@@ -206,6 +207,14 @@ def test_change_an_answer_from_the_review(site: str, page: Any) -> None:
     if page.javascript:
         assert page.locator("h1").inner_text() == "Check your answers"
         assert "pages shown below" in page.locator("#preview-status").inner_text()
+        _axe(page)
+        # The page of pictures that people without JavaScript get, checked too.
+        page.evaluate(
+            "document.querySelector('form.review-form')"
+            ".requestSubmit(document.querySelector('[data-preview]'))"
+        )
+        page.wait_for_url("**/preview")
+        assert page.locator("h1").inner_text() == "Look over your letter"
     _axe(page)
 
 
@@ -306,7 +315,14 @@ def test_group_page_roster_upload(site: str, page: Any, tmp_path: Path) -> None:
         assert "letters/Ann-Example-1972-03-14.pdf" in archive.namelist()
 
 
-def test_error_pages_pass_axe(site: str, page: Any) -> None:
+def test_error_pages_pass_axe(site: str, page: Any, tmp_path: Path) -> None:
+    wrong = tmp_path / "notes.txt"
+    wrong.write_text("not a patient file", encoding="utf-8")
+    page.goto(site + "/")
+    page.get_by_label("Your patient file").set_input_files(str(wrong))
+    page.get_by_role("button", name="Load my answers").click()
+    assert "not a patient file" in page.locator(".error-summary").inner_text()
+    _axe(page)
     page.goto(site + "/no-such-page")
     assert page.locator("h1").inner_text() == "Page not found"
     _axe(page)
