@@ -113,6 +113,19 @@ def test_the_form_asks_every_interview_question(client: TestClient) -> None:
         assert html.escape(question.text, quote=True) in seen, question.key
 
 
+def test_fields_whose_values_the_model_lists_become_radios() -> None:
+    from advocacy.interview import Question
+
+    assert form.literal_choices(("document", "paper")) == ("a4", "letter")
+    assert form.literal_choices(("patient", "name")) == ()
+    # A question the interview adds later, asked as text, about a listed field.
+    question = Question(("document", "paper"), "Paper", "Which paper?", "Why.", kind="text")
+    field = form._from_question(question)
+    assert field.kind == "choice"
+    assert field.choices == (("a4", "A4"), ("letter", "Letter"), ("", "Not given"))
+    assert form._choice_words("without-aids") == "Without aids"
+
+
 def test_a_mistake_is_named_at_the_top_and_by_its_field(client: TestClient) -> None:
     data = {"patient.name": "Ann Example", "patient.date_of_birth": "1972-02-30"}
     page = _post(client, "/form", data, step="2", action="next").text

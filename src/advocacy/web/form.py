@@ -12,9 +12,12 @@ command line about what is allowed or how a problem is worded.
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from pydantic import BaseModel
 
 from advocacy import fontcheck, i18n, notation
 from advocacy.dates import DateNotUnderstood, parse_date
@@ -103,18 +106,67 @@ class Step:
     fields: tuple[Field, ...]
 
 
+def literal_choices(path: tuple[str, ...]) -> tuple[str, ...]:
+    """The values a field allows, when the model lists them (a ``Literal``), else ()."""
+    model: Any = PatientFile
+    annotation: Any = None
+    for part in path:
+        if model is None or part not in getattr(model, "model_fields", {}):
+            return ()
+        annotation = model.model_fields[part].annotation
+        model = _model_in(annotation)
+    return _literal_values(annotation)
+
+
+def _model_in(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _literal_values(annotation: Any) -> tuple[str, ...]:
+    if typing.get_origin(annotation) is typing.Literal:
+        return tuple(str(a) for a in typing.get_args(annotation))
+    for arg in typing.get_args(annotation):
+        found = _literal_values(arg)
+        if found:
+            return found
+    return ()
+
+
+def _choice_words(value: str) -> str:
+    """``without-aids`` -> ``Without aids``: the model's value in plain words."""
+    words = value.replace("-", " ").replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
 def _from_question(question: Question) -> Field:
     choices: tuple[tuple[str, str], ...] = ()
-    if question.kind == "yesno":
+    kind: str = question.kind
+    if kind == "yesno":
         choices = ((YES, "Yes"), (NO, "No"))
-    elif question.kind == "language":
+    elif kind == "language":
         choices = tuple((lang, LANGUAGE_NAMES.get(lang, lang)) for lang in LANGUAGES)
+    elif kind not in ("list", "date", "dose", "number"):
+        # A field whose values the model lists (who writes the letter, how
+        # someone walks…) is a set of radios, whatever the interview calls it.
+        allowed = literal_choices(question.path)
+        if allowed:
+            kind = "choice"
+            choices = tuple((value, _choice_words(value)) for value in allowed)
+            if not question.required:
+                # Radios cannot be unticked: an answer can always be taken back.
+                choices += (("", "Not given"),)
     return Field(
         key=question.key,
         label=question.label,
         question=question.text,
         hint=question.why,
-        kind=question.kind,
+        kind=kind,
         example=question.example,
         required=question.required,
         choices=choices,
