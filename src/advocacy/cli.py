@@ -437,7 +437,11 @@ def blank(output: Path, **settings: Any) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="The group's branding file, on every letter made here.",
 )
-@click.option("--lang", type=click.Choice(LANGUAGES), help="The form's default language.")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    help="The form's default language; default: the locale's.",
+)
 @reports_errors
 def serve(open_browser: bool, **settings: Any) -> None:
     """The same in a web browser: the form, page previews, blank copies, a JSON API.

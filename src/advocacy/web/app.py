@@ -13,6 +13,7 @@ import base64
 import contextlib
 import json
 import logging
+import os
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 from urllib.parse import quote
@@ -27,7 +28,7 @@ from starlette.staticfiles import StaticFiles
 
 from advocacy import batch, branding, document, fontcheck
 from advocacy.errors import AdvocacyError, InvalidPatientError, Problem
-from advocacy.interview import to_yaml
+from advocacy.interview import language_from_environment, to_yaml
 from advocacy.model import PatientFile, parse_text
 from advocacy.options import LANGUAGES, PAPERS, RenderOptions
 from advocacy.web import form, jobs, rosters
@@ -48,7 +49,8 @@ class Site:
 
     def __init__(self, settings: WebSettings, pool: WorkerPool | None = None) -> None:
         self.settings = settings
-        self.lang = settings.lang or "en-US"
+        # As the interview does: the computer's own English (en_GB…) unless --lang says.
+        self.lang = settings.lang or language_from_environment(os.environ)
         self.limits = form.Limits(settings.max_field_chars, settings.max_list_items)
         self.brand: branding.Branding | None = None
         if settings.org is not None:
