@@ -501,7 +501,10 @@ def test_nothing_is_left_in_the_temp_folder(
         saved = _post(own, "/answers", ANN).content
         own.post("/load", files={"file": ("p.yaml", saved, "application/yaml")})
         roster = b"patient.name,patient.date_of_birth,patient.diagnosis\nA,1972-03-14,MS\n"
-        own.post("/roster", files={"roster": ("r.csv", roster, "text/csv")})
+        assert own.post("/roster", files={"roster": ("r.csv", roster, "text/csv")}).is_success
+        assert own.post("/api/roster", files={"roster": ("r.csv", roster, "text/csv")}).is_success
+        assert own.post("/preview", data=ANN).is_success
+        assert own.post("/blank", data={"lang": "en-GB", "copies": "2"}).is_success
     assert list(temp.iterdir()) == []
 
 
