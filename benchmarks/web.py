@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/web.py               # the figures in benchmarks/README.md
     .venv/bin/python benchmarks/web.py --quick       # a smoke run (a few requests)
 
-It starts ``advocacy serve`` (2 render workers, the default) on a free port,
+It starts ``advocacy serve`` (one render worker per CPU, the default) on a free port,
 fills the form with the full example patient (examples/full.yaml, as the
 "Check your answers" page would send it) and measures:
 

@@ -57,8 +57,9 @@ class Site:
             organisation = branding.load_organisation(settings.org)
             self.brand = branding.brand(organisation, str(settings.org))
         self.roster_lock = asyncio.Lock()
+        self.workers = settings.workers or batch.default_jobs()
         self.pool = pool or WorkerPool(
-            settings.workers, settings.queue, settings.render_timeout, settings.recycle_after
+            self.workers, settings.queue, settings.render_timeout, settings.recycle_after
         )
 
     @property
@@ -473,7 +474,7 @@ def _make_zip(site: Site, upload: rosters.RosterUpload, progress: Any) -> roster
     return rosters.make_zip(
         upload,
         org=site.settings.org,
-        jobs=site.settings.workers,
+        jobs=site.workers,
         max_rows=site.settings.max_roster_rows,
         on_progress=progress,
     )

@@ -21,8 +21,9 @@ class WebSettings:
     port: int = 8000
     org: Path | None = None
     lang: str | None = None
-    # Renders at once; more would only queue for the same CPUs.
-    workers: int = 2
+    # Renders at once; None: one per CPU this process may use (more would
+    # only queue for the same CPUs).
+    workers: int | None = None
     # Requests allowed to wait for a worker before the site answers 503: 20
     # people pressing Download at once are all served (about 10 s for the last).
     queue: int = 32
