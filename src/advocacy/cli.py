@@ -447,3 +447,27 @@ def blank(output: Path, **settings: Any) -> None:
     if result.path is not None:
         copies = "1 copy" if result.copies == 1 else f"{result.copies} copies"
         click.echo(f"Wrote {result.path} ({copies}, {result.pages} pages)", err=True)
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.option("--host", default="127.0.0.1", show_default=True, help="0.0.0.0 behind a proxy.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--open", "open_browser", is_flag=True, help="Open the form in the web browser.")
+@click.option(
+    "--org",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The group's branding file, on every letter made here.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    help="The form's default language; default: the locale's.",
+)
+@reports_errors
+def serve(open_browser: bool, **settings: Any) -> None:
+    """The same in a web browser: the form, page previews, blank copies, a JSON API.
+
+    Nothing is stored: answers exist only for the request that uses them."""
+    from advocacy import web
+
+    web.serve(web.WebSettings(**settings), open_browser=open_browser)
