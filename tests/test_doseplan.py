@@ -74,8 +74,8 @@ def test_observation_time_points() -> None:
     assert first_two_hours == [0, 15, 30, 60, 90, 120]
     assert max(b - a for a, b in pairwise(first_two_hours)) <= 30
     # Tone, strength and function at baseline and about 1, 2, 4 (peak), 6 and 8 hours.
-    assert [p.minutes for p in plan.time_points if p.function] == [0, 60, 120, 240, 360, 480]
-    assert plan.function_hours == (1, 2, 4, 6, 8)
+    assert [p.minutes for p in plan.time_points if p.function] == [0, 60, 120, 180, 240, 360, 480]
+    assert plan.function_hours == (1, 2, 3, 4, 6, 8)
     assert [p.minutes for p in plan.time_points if p.expected_peak] == [240]
     assert plan.time_points[0].baseline
 

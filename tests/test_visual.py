@@ -32,7 +32,7 @@ DPI = 60
 # have this share of changed pixels before it counts as a layout change.
 PIXEL_THRESHOLD = 64
 CHANGED_SHARE = 0.004
-CASES = [("full", 1), ("full", 2), ("uk", 1), ("uk", 2)]
+CASES = [("full", 1), ("full", 2), ("uk", 1), ("uk", 2), ("child-cp", 1), ("sci-wheelchair", 1)]
 
 
 def _render(example: str) -> pdfium.PdfDocument:

@@ -189,16 +189,28 @@ def build_context(
     condition = condition_of(patient.patient.diagnosis)
     writer = patient.writer
     plan = context["plan"]
+    function = FUNCTION_BY_WALKING.get(patient.mobility.walking or "", "walks")
+    # Whether leg tone holds the patient up is not said: the letter offers the
+    # panel's 25 beside the label's 50, and the plan and sheets carry both.
+    two_firsts = (
+        patient.mobility.relies_on_leg_tone_to_stand is None
+        and function != "seated"
+        and plan.first.mcg == doseplan.LABEL_STANDARD_MCG
+        and patient.trial.reduced == doseplan.CONSENSUS_LOW_MCG
+    )
+    plans = (doseplan.build(doseplan.CONSENSUS_LOW_MCG), plan)
     personal = patient.document.personal_account
     context.update(
         {
             "p": patient,
             "blank": False,
             "fillable": False,
-            "sheets": plan.record_sheets,
+            "two_firsts": two_firsts,
+            "plans": plans,
+            "sheets": doseplan.blank_sheets(plans) if two_firsts else plan.record_sheets,
             "relies_on_tone": patient.mobility.relies_on_leg_tone_to_stand,
             "condition": condition,
-            "function": FUNCTION_BY_WALKING.get(patient.mobility.walking or "", "walks"),
+            "function": function,
             # The letter's voice: the patient's own, or a writer's about them.
             "first_person": not writer.for_someone_else,
             "relationship": writer.relationship,
@@ -250,6 +262,7 @@ def build_blank_context(
             "p": None,
             "blank": True,
             "fillable": fillable,
+            "two_firsts": True,
             "plans": blank_plans(),
             "sheets": doseplan.blank_sheets(blank_plans()),
             # Unknown until the member ticks the box on the letter.

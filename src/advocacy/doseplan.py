@@ -49,9 +49,10 @@ PEAK_HOURS = 4
 # Heart and breathing often in the first 2 hours [8]: vital signs and
 # sedation at least every 30 minutes until then (every 15 at first).
 VITALS_MINUTES = (0, 15, 30, 60, 90, 120)
-# Tone, strength and function at baseline, then about 1, 2, 4, 6 and 8 hours:
-# spasticity at least twice within 4 hours [8], peak at about 4 [1].
-FUNCTION_HOURS = (0, 1, 2, 4, 6, 8)
+# Tone, strength and function at baseline, then hourly to the peak and two-
+# hourly to 8 hours: spasticity at least twice within 4 hours [8], peak at
+# about 4 (4 to 6) [1].
+FUNCTION_HOURS = (0, 1, 2, 3, 4, 6, 8)
 # Kept for callers that list the function times in words.
 OBSERVATION_HOURS = FUNCTION_HOURS
 # At least this many record sheets: the first dose and two more days.

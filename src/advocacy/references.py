@@ -77,10 +77,11 @@ REFERENCES: dict[str, Reference] = _refs(
     Reference(  # [16]
         "uclh",
         "University College London Hospitals NHS Foundation Trust, Spasticity Team, National"
-        " Hospital for Neurology and Neurosurgery. Intrathecal baclofen (patient information)"
-        " [Internet].",
+        " Hospital for Neurology and Neurosurgery. Intrathecal baclofen (patient information);"
+        " Spasticity management service page [Internet].",
         (
             "https://uclh.nhs.uk/patients-and-visitors/patient-information-pages/intrathecal-baclofen",
+            "https://www.uclh.nhs.uk/OurServices/ServiceA-Z/Neuro/SPAS/Pages/Home.aspx",
         ),
     ),
     Reference(  # [19]
