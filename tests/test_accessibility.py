@@ -298,3 +298,39 @@ def test_digits_have_a_plain_zero_and_no_face_claims_a_glyph_it_lacks() -> None:
     with pikepdf.open(io.BytesIO(data)) as pdf:
         fonts = {str(f.BaseFont) for p in pdf.pages for f in p.Resources.Font.values()}
     assert any("Noto-Sans-latin" in font for font in fonts), fonts
+
+
+def test_standard_print_body_text_and_references_are_readable() -> None:
+    """Body text at least 10.5 pt, the reference list at least 8.5 pt (clinicians asked)."""
+    from weasyprint.formatting_structure import boxes
+
+    patient = load_patient(EXAMPLES / "full.yaml").data
+    options = _options(patient, "letter", large=False)
+    doc = render.default_renderer().document(pipeline.render_html(patient, options), options)
+    sizes: dict[str, list[float]] = {"letter": [], "sources": [], "references": []}
+
+    def walk(box: object, where: str | None = None) -> None:
+        element = getattr(box, "element", None)
+        if element is not None:
+            classes = set((element.get("class") or "").split())
+            tag = getattr(box, "element_tag", "")
+            if tag == "ol" and "references" in classes:
+                where = "references"
+            elif tag == "p" and where in {"letter", "sources"} and classes & {"notice", "subtitle"}:
+                where = "small"
+            elif tag == "section" and classes & {"letter", "sources"}:
+                where = (classes & {"letter", "sources"}).pop()
+        if isinstance(box, boxes.TextBox) and box.text.strip() and where in sizes:
+            parent_tag = getattr(box, "element_tag", "")
+            if parent_tag not in {"dt", "th", "h1", "h2", "h3"}:
+                sizes[where].append(box.style["font_size"] * 0.75)
+        for child in getattr(box, "children", None) or []:
+            walk(child, where)
+
+    for page in doc.pages:
+        walk(page._page_box)
+    from collections import Counter
+
+    for section in ("letter", "sources"):
+        assert Counter(sizes[section]).most_common(1)[0][0] >= 10.5 - 0.01, section
+    assert sizes["references"] and min(sizes["references"]) >= 8.5 - 0.01

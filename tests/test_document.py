@@ -718,3 +718,31 @@ def test_a_wheelchair_user_gets_no_walking_measures() -> None:
     assert "Level T4: at or above T6." in text
     assert "Dear Mr Grant," in text
     assert "A first dose of 50 micrograms (1 mL of 50 micrograms/mL)" in text
+
+
+def test_large_print_leaves_the_staff_forms_to_the_standard_copy(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from advocacy.cli import cli
+
+    out = tmp_path / "letter.pdf"
+    result = CliRunner().invoke(
+        cli,
+        ["render", str(EXAMPLES / "uk.yaml"), "--large-print", "--standard-copy", "-o", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    large = " ".join(pdf_text(out.read_bytes()))
+    standard = " ".join(pdf_text((tmp_path / "letter-standard.pdf").read_bytes()))
+    assert f"Wrote {tmp_path / 'letter-standard.pdf'}" in result.stderr
+    # The patient's reading copy: the letter, plan, goals and sources at 16 pt.
+    assert "Harriet Clarke" in large.split("Page 1 of")[0]  # the identity block on page 1
+    assert "For the care team:" in large
+    assert "Record sheet 1" not in large and "Before the trial: a checklist" not in large
+    # The team's copy has the forms.
+    assert "Record sheet 1" in standard and "Before the trial: a checklist" in standard
+    # Without --standard-copy nothing else is written; an existing copy is never replaced.
+    again = CliRunner().invoke(
+        cli,
+        ["render", str(EXAMPLES / "uk.yaml"), "--large-print", "--standard-copy", "-o", str(out)],
+    )
+    assert again.exit_code != 0
