@@ -36,10 +36,10 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
-from advocacy import branding, document, fontcheck, output, pipeline
+from advocacy import branding, document, fontcheck, loading, output, pipeline
 from advocacy.dates import DayMonthOrder
 from advocacy.errors import AdvocacyError, InvalidPatientError, Problem
-from advocacy.model import PatientFile, parse_text, validate_patient
+from advocacy.model import PatientFile, validate_patient
 from advocacy.options import RenderOptions
 from advocacy.roster import Roster, Row, deep_merge, open_roster
 
@@ -262,12 +262,7 @@ class _Names:
 def load_defaults(path: Path) -> dict[str, Any]:
     """A partial patient file merged under every row; checked against the schema now."""
     source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        msg = f"{source}: cannot be read as UTF-8 text ({exc})."
-        raise BatchUsageError(msg) from None
-    raw = parse_text(text, path.suffix, source)
+    raw = loading.load_data(path)
     if raw is None:
         return {}
     if not isinstance(raw, Mapping):

@@ -20,7 +20,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from advocacy.errors import AdvocacyError, InvalidPatientError, Problem
-from advocacy.model import Organisation, anchor_logo, parse_text
+from advocacy.loading import load_data
+from advocacy.model import Organisation, anchor_logo
 from advocacy.validation import problems_from_validation_error
 
 # A logo prints about 18 mm tall: a few hundred pixels is plenty, and every
@@ -59,15 +60,7 @@ def load_organisation(path: Path) -> Organisation:
     be kept together and used from any folder.
     """
     source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        msg = f"{source}: file not found."
-        raise BrandingError(msg) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        msg = f"{source}: cannot be read as UTF-8 text ({exc})."
-        raise BrandingError(msg) from None
-    raw = parse_text(text, path.suffix, source)
+    raw = load_data(path)
     if isinstance(raw, Mapping) and set(raw) == {"organisation"}:
         raw = raw["organisation"]
     if not isinstance(raw, Mapping):

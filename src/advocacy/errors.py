@@ -38,6 +38,10 @@ class InvalidPatientError(AdvocacyError):
         self.problems = problems
         count = len(problems)
         noun = "problem" if count == 1 else "problems"
+        if count == 1 and not problems[0].path:
+            # About the whole file (not found, not UTF-8, a syntax mistake): one sentence.
+            super().__init__(f"{source}: {problems[0]}")
+            return
         lines = [f"{source}: {count} {noun}:"]
         lines += [f"  - {p}" for p in problems]
         super().__init__("\n".join(lines))

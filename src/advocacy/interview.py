@@ -38,7 +38,6 @@ from advocacy.model import (
     PreparedWith,
     Section,
     Trial,
-    parse_text,
     validate_patient,
 )
 
@@ -542,16 +541,10 @@ def language_from_environment(environ: Mapping[str, str]) -> str:
 
 def load_answers(path: Path) -> Answers:
     """An existing patient file's values, valid or not, to start the interview from."""
+    from advocacy.loading import load_data
+
     source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvalidPatientError(
-            source, [Problem("", "the file is not UTF-8 text.", "Save it as UTF-8.")]
-        ) from None
-    except OSError as exc:
-        raise InvalidPatientError(source, [Problem("", exc.strerror or str(exc))]) from None
-    raw = parse_text(text, path.suffix, source)
+    raw = load_data(path)
     if raw is None:
         return {}
     if not isinstance(raw, Mapping):

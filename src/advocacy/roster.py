@@ -26,16 +26,24 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from advocacy import dates, output
+from advocacy import dates, loading, output
 from advocacy.branding import with_logo_from
 from advocacy.errors import AdvocacyError, Problem
-from advocacy.model import PatientFile, parse_text
+from advocacy.model import PatientFile
 
 LIST_SEPARATOR = ";"
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 LIST_SUFFIXES = {".yaml", ".yml", ".json"}
 SUFFIXES = CSV_SUFFIXES | XLSX_SUFFIXES | LIST_SUFFIXES
+# A few thousand members as CSV is a few megabytes; a workbook is zipped.
+MAX_ROSTER_BYTES = 64 * 1024 * 1024
+# Members in one run; more is a mistake (or a bomb), and a run that long
+# is better split.
+MAX_ROWS = 50_000
+# A cell longer than this is not a patient's field (the longest, the
+# statement, is limited to 20,000 characters).
+MAX_CELL = 100_000
 
 # Labels people write in a spreadsheet, beyond the field paths themselves and
 # the field names that occur only once (``Diagnosis``, ``Clinic``). The first
@@ -411,9 +419,10 @@ def open_roster(path: Path, date_order: dates.DayMonthOrder | None = None) -> Ro
     in the roster contradicts (25/12/1980 with month-first) stops the run.
     """
     suffix = path.suffix.lower()
-    if not path.is_file():
-        msg = f"{path}: file not found."
-        raise RosterError(msg)
+    try:
+        loading.check_file(path, limit=MAX_ROSTER_BYTES)
+    except AdvocacyError as exc:
+        raise RosterError(str(exc)) from None
     if suffix in LIST_SUFFIXES:
         return _open_list(path)
     if suffix in XLSX_SUFFIXES:
@@ -587,12 +596,7 @@ def _xlsx_records(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
 
 def _open_list(path: Path) -> Roster:
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        msg = f"{path}: the file is not UTF-8 text; save it as UTF-8."
-        raise RosterError(msg) from None
-    try:
-        records = parse_text(text, path.suffix, str(path))
+        records = loading.load_data(path, limit=loading.MAX_LIST_BYTES)
     except AdvocacyError as exc:
         raise RosterError(str(exc)) from None
     if isinstance(records, Mapping) and len(records) == 1:

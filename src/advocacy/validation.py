@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from advocacy.errors import Problem
+from advocacy.textcheck import printable, shown
 
 _DATE_FIX = "Write it as YYYY-MM-DD, for example 1972-03-14."
 
@@ -50,6 +51,9 @@ def _problem(error: ErrorDetails, root: type[BaseModel]) -> Problem:
     if kind.startswith("reduced_"):
         # Raised by the Trial model as a whole; it is about this one field.
         return Problem(format_path((*loc, "reduced_dose_mcg")), error["msg"])
+    if value is None and kind not in {"missing", "extra_forbidden"}:
+        # `name:` with nothing after it: YAML reads an empty value as null.
+        return Problem(path, "is empty.", "Fill it in, or delete the line if it is optional.")
     if kind == "missing":
         description = _description(loc, root)
         fix = f"Add it ({description})." if description else "Add it."
@@ -72,6 +76,12 @@ def _problem(error: ErrorDetails, root: type[BaseModel]) -> Problem:
         return Problem(path, f"{_show(value)} is not allowed.", f"Use one of: {expected}.")
     if kind in {"string_too_short"}:
         return Problem(path, "is empty.", "Fill it in, or remove the line if it is optional.")
+    if kind == "string_too_long":
+        return Problem(
+            path,
+            f"is {len(str(value)):,} characters long; the limit is {ctx.get('max_length'):,}.",
+            "Shorten it.",
+        )
     if kind in {"string_type"}:
         return Problem(path, f"{_show(value)} should be text.", "Put it in quotes.")
     if kind in {"model_type", "dict_type", "model_attributes_type"}:
@@ -84,14 +94,60 @@ def _problem(error: ErrorDetails, root: type[BaseModel]) -> Problem:
         return Problem(
             path, "should be a list.", "Write one item per line, each starting with '- '."
         )
-    # Our own PydanticCustomError messages are already written for people.
-    return Problem(path, error["msg"])
+    # Our own PydanticCustomError messages are already written for people; some
+    # echo the value, which must not run to megabytes.
+    message = error["msg"]
+    if len(message) > 400:
+        message = f"{message[:400]}…"
+    return Problem(path, printable(message))
 
 
 def _show(value: Any) -> str:
-    if isinstance(value, str):
-        return repr(value)
-    return str(value)
+    # Never the whole value: a YAML alias can make one field megabytes long.
+    return shown(value)
+
+
+def number_text_problems(raw: Any, root: type[BaseModel]) -> list[Problem]:
+    """Numbers written with digits other than 0-9 (Bengali ৪০ is 40): refused, not read.
+
+    Python reads them as numbers without a word, so a dose could come from
+    text nobody checking the letter can read.
+    """
+    problems: list[Problem] = []
+    stack: list[tuple[Any, tuple[int | str, ...]]] = [(raw, ())]
+    while stack:
+        value, loc = stack.pop()
+        if isinstance(value, typing.Mapping):
+            model = _model_at(loc, root)
+            if model is None:
+                continue
+            for key, item in value.items():
+                info = model.model_fields.get(key) if isinstance(key, str) else None
+                if info is None:
+                    continue
+                if _is_number(info.annotation) and isinstance(item, str):
+                    odd = [c for c in item if c.isdigit() and not c.isascii()]
+                    if odd:
+                        problems.append(
+                            Problem(
+                                format_path((*loc, key)),
+                                f"{_show(item)} uses digits other than 0-9"
+                                f" ({odd[0]} is U+{ord(odd[0]):04X}).",
+                                "Write the number with the digits 0 to 9.",
+                            )
+                        )
+                elif isinstance(item, typing.Mapping):
+                    stack.append((item, (*loc, key)))
+    return problems
+
+
+def _is_number(annotation: Any) -> bool:
+    if annotation in (int, float):
+        return True
+    origin = typing.get_origin(annotation)
+    if origin in {typing.Union, types.UnionType, typing.Annotated}:
+        return any(_is_number(arg) for arg in typing.get_args(annotation)[:2])
+    return False
 
 
 def _out_of_range(path: str, kind: str, ctx: dict[str, Any], value: Any) -> Problem:
@@ -125,7 +181,7 @@ def _unknown_field(loc: tuple[int | str, ...], root: type[BaseModel]) -> Problem
         fix = "Allowed here: " + ", ".join(allowed) + "."
     else:
         fix = "Remove it."
-    return Problem(format_path(loc), "unknown field.", fix)
+    return Problem(printable(format_path(loc))[:200], "unknown field.", fix)
 
 
 def _model_at(loc: tuple[int | str, ...], root: type[BaseModel]) -> type[BaseModel] | None:
