@@ -26,8 +26,10 @@ import re
 import shutil
 import signal
 import string
+import sys
 import tempfile
 import threading
+import time
 import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
@@ -340,9 +342,10 @@ class _Task:
 _renderer: Any = None
 
 
-def _start_worker(temp_dir: str, warm: RenderOptions) -> None:
+def _start_worker(temp_dir: str, warm: RenderOptions, parent: int = 0) -> None:
     """Runs once in each worker: private temp folder, no Ctrl-C, a warm renderer."""
     global _renderer
+    _die_with(parent)
     # WeasyPrint copies web fonts into a weasyprint-* folder it never removes
     # when a worker exits; the pool's own folder is removed when the run ends.
     os.environ["TMPDIR"] = temp_dir
@@ -354,6 +357,34 @@ def _start_worker(temp_dir: str, warm: RenderOptions) -> None:
 
     _renderer = render.Renderer()
     _renderer.stylesheets(warm)
+
+
+def _die_with(parent: int) -> None:
+    """Stop this worker when the batch that started it is killed (even by kill -9).
+
+    Otherwise it would go on rendering and writing into the folder of a run
+    that no longer exists. Linux says so at once; elsewhere a thread looks.
+    """
+    if not parent:
+        return
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    elif os.name != "posix":
+        return
+    else:
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # it died before we could ask to follow it
+        os._exit(1)
 
 
 def _render_task(task: _Task) -> RowOutcome:
@@ -438,7 +469,7 @@ class _Pool:
             max_workers=self.jobs,
             mp_context=self.context,
             initializer=_start_worker,
-            initargs=(str(self.temp_dir), self.warm),
+            initargs=(str(self.temp_dir), self.warm, os.getpid()),
         )
 
     def submit(self, task: _Task) -> cf.Future[RowOutcome]:
@@ -598,7 +629,7 @@ class _Run:
 
     def execute(self) -> BatchResult:
         if self.out_dir is not None:
-            self.out_dir.mkdir(parents=True, exist_ok=True)
+            output.make_folder(self.out_dir)
             _remove_stale_parts(self.out_dir)
         _remove_abandoned_pools()
         temp_dir = Path(tempfile.mkdtemp(prefix=f"{_POOL_PREFIX}{os.getpid()}-"))
@@ -775,9 +806,10 @@ def _remove_abandoned_pools() -> None:
 
 
 def _remove_stale_parts(folder: Path) -> None:
-    """Temporary files a killed run left (``.name.pdf.x1y2.part``): never a finished PDF."""
+    """Temporary files a killed run left (``.name.pdf.x1y2.part``): never a finished PDF,
+    and never one another run is still writing (it holds a lock on it)."""
     for path in folder.iterdir():
-        if _PART_FILE.match(path.name) and path.is_file():
+        if _PART_FILE.match(path.name) and path.is_file() and not output.in_use(path):
             path.unlink(missing_ok=True)
 
 

@@ -228,7 +228,9 @@ def make_blank(
         )
         raise BlankUsageError(msg)
     to_stdout = target == STDOUT
-    if not to_stdout:
+    if to_stdout:
+        output.check_stdout(binary=True)
+    else:
         output.check_writable(target, force=force)
     brand = None
     if org is not None:

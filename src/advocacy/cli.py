@@ -16,8 +16,9 @@ from typing import Any, TypeVar
 import click
 
 from advocacy import __version__
-from advocacy.errors import AdvocacyError, Problem
+from advocacy.errors import AdvocacyError, Problem, describe_os_error
 from advocacy.options import LANGUAGES, PAPERS, PDF_VARIANTS
+from advocacy.textcheck import printable
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -43,14 +44,17 @@ def reports_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except AdvocacyError as exc:
-            raise _Failure(str(exc), exc.exit_code) from exc
+            raise _Failure(printable(str(exc)), exc.exit_code) from exc
+        except OSError as exc:
+            # Every disk fault the core did not word itself: still one sentence.
+            raise _Failure(printable(describe_os_error(exc)), 1) from exc
 
     return wrapper  # type: ignore[return-value]
 
 
 def warn(problems: list[Problem], source: str) -> None:
     for problem in problems:
-        click.echo(f"Warning: {source}: {problem}", err=True)
+        click.echo(printable(f"Warning: {source}: {problem}"), err=True)
 
 
 def _version_message() -> str:
@@ -67,7 +71,10 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
     ctx.exit()
 
 
-patient_file = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+# '-' reads the patient file (YAML or JSON) from standard input.
+patient_file = click.argument(
+    "file", type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path)
+)
 
 
 def render_options(func: F) -> F:
@@ -220,7 +227,14 @@ def interview(output: Path | None, start: Path | None, force: bool) -> None:
     """
     from advocacy import interview as questions
 
-    questions.run(_prompt, click.echo, output_path=output, started_from=start, force=force)
+    # Answers are echoed back: never raw escape sequences on the terminal.
+    questions.run(
+        _prompt,
+        lambda text="": click.echo(printable(str(text))),
+        output_path=output,
+        started_from=start,
+        force=force,
+    )
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -377,7 +391,7 @@ def batch(
         raise click.UsageError(msg)
     result = batches.run_command(roster, settings, on_progress=_progress_sink(not quiet))
     for line in result.problem_lines():
-        click.echo(line, err=True)
+        click.echo(printable(line), err=True)
     if not quiet:
         for label, problem in result.warnings:
             warn([problem], f"{roster} {label}")

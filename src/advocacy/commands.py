@@ -16,7 +16,8 @@ STDOUT = Path("-")
 
 
 def default_output(source: Path, fmt: str) -> Path:
-    return source.with_suffix(f".{fmt}")
+    # A patient file read from standard input is written to standard output.
+    return STDOUT if source == STDOUT else source.with_suffix(f".{fmt}")
 
 
 def check_characters(data: Any, source: str, *, strict: bool) -> list[Problem]:
@@ -42,8 +43,10 @@ def render_file(
     """Render one patient file; returns the path written, or None for standard output."""
     target = target or default_output(source, fmt)
     to_stdout = target == STDOUT
-    if not to_stdout:
-        # Refuse before doing any work, so a mistake costs nothing.
+    # Refuse before doing any work, so a mistake costs nothing.
+    if to_stdout:
+        output.check_stdout(binary=fmt == "pdf")
+    else:
         output.check_writable(target, force=force)
     loaded = load_patient(source)
     warnings = loaded.warnings + check_characters(loaded.data, str(source), strict=strict)

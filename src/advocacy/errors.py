@@ -62,3 +62,33 @@ class UnsupportedCharactersError(AdvocacyError):
     """Patient text uses characters the bundled fonts cannot show (with --strict)."""
 
     exit_code = 2
+
+
+class OutputError(AdvocacyError):
+    """A file or folder could not be written: the path, the reason and the fix."""
+
+
+# What to do about the usual reasons a write fails, by errno name.
+_FIXES = {
+    "EROFS": "the disk or folder is read-only; choose another folder.",
+    "ENOSPC": "the disk is full; free some space or choose another disk.",
+    "EDQUOT": "your disk quota is used up; free some space or choose another disk.",
+    "EACCES": "you do not have permission to write there; choose another folder.",
+    "EPERM": "you do not have permission to write there; choose another folder.",
+    "ENOENT": "the folder does not exist; create it first or choose another.",
+    "ENOTDIR": "part of the path is a file, not a folder; check the path.",
+    "EISDIR": "it is a folder; give a file name.",
+    "ENAMETOOLONG": "the name is too long; choose a shorter one.",
+    "EPIPE": "the program reading the output stopped; nothing more was written.",
+}
+
+
+def describe_os_error(exc: OSError, path: object = None) -> str:
+    """One sentence for an OSError: which path, what happened, what to do."""
+    import errno
+
+    where = path if path is not None else (exc.filename or "a file")
+    name = errno.errorcode.get(exc.errno or 0, "")
+    reason = exc.strerror or str(exc)
+    fix = _FIXES.get(name, "check the path and try again.")
+    return f"cannot write {where}: {reason.lower()}; {fix}"

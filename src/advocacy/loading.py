@@ -296,10 +296,11 @@ def _check_nodes(root: Any, source: str) -> None:
 
 
 def _children(node: Any, mapping: type, sequence: type) -> list[Any]:
+    value: Any = node.value
     if isinstance(node, mapping):
-        return [part for pair in node.value for part in pair]
+        return [part for pair in value for part in pair]
     if isinstance(node, sequence):
-        return list(node.value)
+        return list(value)
     return []
 
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import unicodedata
 
-from pydantic_core import PydanticCustomError
-
 # Tabs and line breaks are ordinary in a statement or an address.
 _ALLOWED_CONTROLS = {"\n", "\t"}
 # Cc: controls (NUL, BEL, ESC, C1); Cf: invisible format characters (bidi
@@ -57,6 +55,8 @@ def plain_text(value: str) -> str:
     """A pydantic validator: refuse invisible and control characters, naming the first."""
     found = hidden_character(value)
     if found is not None:
+        from pydantic_core import PydanticCustomError
+
         raise PydanticCustomError(
             "text_hidden_character",
             "contains {char}, an invisible or control character that can make text print"
