@@ -192,6 +192,11 @@ def schema() -> None:
     click.echo(json.dumps(PatientFile.model_json_schema(), indent=2, ensure_ascii=False))
 
 
+def _say(text: str = "") -> None:
+    # Answers are echoed back: never as raw escape sequences on the terminal.
+    click.echo(printable(text))
+
+
 def _prompt(text: str) -> str:
     """One line of the interview; Ctrl-C and the end of piped input both stop it."""
     from advocacy.interview import Interrupted
@@ -227,10 +232,9 @@ def interview(output: Path | None, start: Path | None, force: bool) -> None:
     """
     from advocacy import interview as questions
 
-    # Answers are echoed back: never raw escape sequences on the terminal.
     questions.run(
         _prompt,
-        lambda text="": click.echo(printable(str(text))),
+        _say,
         output_path=output,
         started_from=start,
         force=force,

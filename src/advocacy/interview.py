@@ -10,6 +10,7 @@ what is allowed or how a problem is worded.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import os
@@ -519,7 +520,14 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, float) and value.is_integer():
         return int(value)
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        # Files keep dates as text until the schema reads them; answers hold dates.
+        with contextlib.suppress(ValueError):
+            return dt.date.fromisoformat(value)
     return value
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def matches(problem_path: str, key: str) -> bool:

@@ -44,6 +44,7 @@ MAX_ROWS = 50_000
 # A cell longer than this is not a patient's field (the longest, the
 # statement, is limited to 20,000 characters).
 MAX_CELL = 100_000
+MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
 
 # Labels people write in a spreadsheet, beyond the field paths themselves and
 # the field names that occur only once (``Diagnosis``, ``Clinic``). The first
@@ -339,6 +340,13 @@ class Roster:
         yield from records
 
     def _row(self, number: int, cells: tuple[Any, ...]) -> Row | None:
+        if cells and isinstance(cells[0], CellTooLong):
+            too_long = Problem(
+                "",
+                f"has a cell longer than {MAX_CELL:,} characters, more than any field holds.",
+                "Check the row in the spreadsheet (a pasted document?).",
+            )
+            return Row(number, f"row {number}", {}, (too_long,))
         texts = [_cell_text(c).strip() for c in cells]
         if not any(texts):
             return None
@@ -562,16 +570,41 @@ def _sniff_delimiter(path: Path) -> str:
     return max(counts, key=lambda d: (counts[d], d == ","))
 
 
+class CellTooLong:
+    """Stands for a row with a cell past MAX_CELL: the row fails, the others go on."""
+
+    def __str__(self) -> str:
+        return "(too long)"
+
+
 def _csv_records(path: Path, delimiter: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
     """``(row number as a spreadsheet shows it, cells)``; a quoted newline stays in its row."""
+    csv.field_size_limit(MAX_CELL)
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle, delimiter=delimiter)
         number = 0
-        for record in reader:
-            if number == 0 and _SEP_HINT.match(delimiter.join(record)):
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error:
+                # The reader carries on at the next line; only this row is lost.
+                record = [CellTooLong()]  # type: ignore[list-item]
+            if number == 0 and _SEP_HINT.match(delimiter.join(map(str, record))):
                 continue  # Excel's "sep=;" line is not a row it shows
             number += 1
+            _check_row_count(path, number)
             yield number, tuple(record)
+
+
+def _check_row_count(path: Path, number: int) -> None:
+    if number > MAX_ROWS + 1:
+        msg = (
+            f"{path}: has more than {MAX_ROWS:,} rows, more than one run should take;"
+            " split it into smaller rosters."
+        )
+        raise RosterError(msg)
 
 
 def _xlsx_records(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
@@ -580,6 +613,7 @@ def _xlsx_records(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _check_unzipped_size(path)
     try:
         # read_only streams rows from the zip; data_only gives formulas' last results.
         workbook = load_workbook(path, read_only=True, data_only=True)
@@ -588,10 +622,33 @@ def _xlsx_records(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
         raise RosterError(msg) from None
     try:
         sheet = workbook.worksheets[0]
+        # The size a workbook declares is not trusted: a 2 KB file can claim
+        # a million rows by 16,384 columns. Only the cells it holds are read.
+        sheet.reset_dimensions()
         for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            _check_row_count(path, number)
+            if any(isinstance(c, str) and len(c) > MAX_CELL for c in cells):
+                cells = (CellTooLong(),)
             yield number, tuple(cells)
     finally:
         workbook.close()
+
+
+def _check_unzipped_size(path: Path) -> None:
+    """A workbook is a zip: refuse one that would unpack to far more than a roster holds."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return  # load_workbook says it is not a workbook, in its own words
+    if unpacked > MAX_UNZIPPED_BYTES:
+        msg = (
+            f"{path}: unpacks to {unpacked / 1024 / 1024:,.0f} MB, far more than a member list"
+            " holds; open it in a spreadsheet program and save it again, or save it as CSV."
+        )
+        raise RosterError(msg)
 
 
 def _open_list(path: Path) -> Roster:
