@@ -813,12 +813,25 @@ def _remove_stale_parts(folder: Path) -> None:
             path.unlink(missing_ok=True)
 
 
+# A cell starting with one of these is a formula to Excel, LibreOffice and
+# Google Sheets (=HYPERLINK(...) can send data away when clicked). OWASP's
+# advice: start such a cell with an apostrophe, which shows it as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """``value`` as a report cell no spreadsheet will run as a formula."""
+    return f"'{value}" if value.startswith(_FORMULA_START) else value
+
+
 def write_report(result: BatchResult, path: Path, *, force: bool) -> None:
     """The bad rows as CSV (UTF-8 with a BOM, so Excel opens it as it looks)."""
     text = io.StringIO()
     writer = csv.DictWriter(text, fieldnames=["row", "field", "column", "problem", "fix"])
     writer.writeheader()
-    writer.writerows(result.report_rows())
+    writer.writerows(
+        {key: spreadsheet_safe(value) for key, value in row.items()} for row in result.report_rows()
+    )
     output.write_atomic(path, b"\xef\xbb\xbf" + text.getvalue().encode("utf-8"), force=force)
 
 
