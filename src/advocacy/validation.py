@@ -8,6 +8,7 @@ need to know which field, what is wrong with it and what to write instead.
 from __future__ import annotations
 
 import difflib
+import math
 import types
 import typing
 from typing import Any
@@ -107,38 +108,65 @@ def _show(value: Any) -> str:
     return shown(value)
 
 
-def number_text_problems(raw: Any, root: type[BaseModel]) -> list[Problem]:
-    """Numbers written with digits other than 0-9 (Bengali ৪০ is 40): refused, not read.
+def odd_numbers(raw: Any, root: type[BaseModel]) -> tuple[list[Problem], Any]:
+    """Numbers no letter should carry, found before the schema reads them; returns
+    the problems and ``raw`` without those values (so nothing else trips on them).
 
-    Python reads them as numbers without a word, so a dose could come from
-    text nobody checking the letter can read.
+    Infinity and NaN (``.inf``, ``1e400``, JSON ``Infinity``) would break the
+    dose arithmetic; digits other than 0-9 (Bengali ৪০ is 40) are read by
+    Python without a word, so a dose could come from text nobody checking
+    the letter can read.
     """
     problems: list[Problem] = []
+    found: list[tuple[int | str, ...]] = []
     stack: list[tuple[Any, tuple[int | str, ...]]] = [(raw, ())]
     while stack:
         value, loc = stack.pop()
-        if isinstance(value, typing.Mapping):
-            model = _model_at(loc, root)
-            if model is None:
+        model = _model_at(loc, root) if isinstance(value, typing.Mapping) else None
+        if model is None:
+            continue
+        for key, item in value.items():
+            info = model.model_fields.get(key) if isinstance(key, str) else None
+            if info is None:
                 continue
-            for key, item in value.items():
-                info = model.model_fields.get(key) if isinstance(key, str) else None
-                if info is None:
-                    continue
-                if _is_number(info.annotation) and isinstance(item, str):
-                    odd = [c for c in item if c.isdigit() and not c.isascii()]
-                    if odd:
-                        problems.append(
-                            Problem(
-                                format_path((*loc, key)),
-                                f"{_show(item)} uses digits other than 0-9"
-                                f" ({odd[0]} is U+{ord(odd[0]):04X}).",
-                                "Write the number with the digits 0 to 9.",
-                            )
-                        )
-                elif isinstance(item, typing.Mapping):
-                    stack.append((item, (*loc, key)))
-    return problems
+            where = (*loc, key)
+            problem = _odd_number(item, info.annotation, format_path(where))
+            if problem is not None:
+                problems.append(problem)
+                found.append(where)
+            elif isinstance(item, typing.Mapping):
+                stack.append((item, where))
+    for where in found:
+        raw = _without(raw, where)
+    return problems, raw
+
+
+def _odd_number(item: Any, annotation: Any, path: str) -> Problem | None:
+    if isinstance(item, float) and not math.isfinite(item):
+        return Problem(
+            path,
+            f"{item} is not a number that can be printed.",
+            "Write an ordinary number, like 50.",
+        )
+    if _is_number(annotation) and isinstance(item, str):
+        odd = [c for c in item if c.isdigit() and not c.isascii()]
+        if odd:
+            return Problem(
+                path,
+                f"{_show(item)} uses digits other than 0-9 ({odd[0]} is U+{ord(odd[0]):04X}).",
+                "Write the number with the digits 0 to 9.",
+            )
+    return None
+
+
+def _without(raw: Any, loc: tuple[int | str, ...]) -> Any:
+    head, *rest = loc
+    copy = dict(raw)
+    if rest:
+        copy[head] = _without(copy[head], tuple(rest))
+    else:
+        copy.pop(head, None)
+    return copy
 
 
 def _is_number(annotation: Any) -> bool:

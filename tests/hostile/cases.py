@@ -1,0 +1,635 @@
+"""The hostile and faulty inputs, one row per finding: what a person gives, what the
+tool must answer (exit code and words), never a traceback, a hang or a lost file."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import os
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+Files = dict[str, "bytes | str"]
+
+
+def patient(name: str = "Sam Minimal", extra: str = "", dob: str = "1970-01-02") -> str:
+    return f"patient:\n  name: {name}\n  date_of_birth: {dob}\n  diagnosis: HSP\n{extra}"
+
+
+GOOD = patient()
+GOOD_ROW = "Sam Good,1970-01-02,HSP"
+
+
+def alias_bomb(levels: int = 9) -> str:
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for n in range(1, levels):
+        refs = ",".join([f"*a{n - 1}"] * 10)
+        lines.append(f"a{n}: &a{n} [{refs}]")
+    return "\n".join(lines) + "\n"
+
+
+def field_bomb() -> str:
+    return alias_bomb() + patient(extra=f"statement: *a{8}\n")
+
+
+def roster_bomb() -> str:
+    # A good member, then an item that is nine levels of ten aliases each.
+    levels = ['&a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    levels += [f"&a{n} [" + ",".join([f"*a{n - 1}"] * 10) + "]" for n in range(1, 9)]
+    return "- " + patient().replace("\n", "\n  ").rstrip() + "\n- [" + ", ".join(levels) + "]\n"
+
+
+def xlsx(rows: list[list[object]], dimension: str | None = None) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue()
+    if dimension is None:
+        return data
+    # Rewrite the sheet's declared size, as a hostile or broken exporter would.
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = content.decode()
+                start = text.index('<dimension ref="') + len('<dimension ref="')
+                end = text.index('"', start)
+                content = (text[:start] + dimension + text[end:]).encode()
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+def xlsx_zip_bomb() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        target.writestr("xl/worksheets/sheet1.xml", b" " * (300 * 1024 * 1024))
+    return out.getvalue()
+
+
+def png(width: int, height: int) -> bytes:
+    import struct
+    import zlib
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
+
+
+def svg(body: str) -> str:
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+        f' width="10" height="10">{body}</svg>'
+    )
+
+
+def use_bomb() -> str:
+    parts = ['<g id="g0"><rect width="1" height="1"/></g>']
+    for n in range(1, 10):
+        uses = "".join(f'<use href="#g{n - 1}"/>' for _ in range(10))
+        parts.append(f'<g id="g{n}">{uses}</g>')
+    return svg("<defs>" + "".join(parts) + '</defs><use href="#g9"/>')
+
+
+def org_with_logo(name: str) -> str:
+    return f"name: Test Group\nlogo: {name}\n"
+
+
+def big_pdf() -> bytes:
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(200 * 72, 200 * 72))
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass
+class Case:
+    id: str
+    args: list[str]
+    code: int
+    words: str  # must appear in stderr (or stdout for `check`'s OK)
+    files: Files = field(default_factory=dict)
+    setup: Callable[[Path], None] | None = None
+    stdin: bytes | None = None
+    creates: tuple[str, ...] = ()  # the only new files allowed
+    root: bool = False  # needs mount (skipped when not permitted)
+    tty: bool = False  # standard output is a terminal
+    closed_stdout: bool = False  # started with no file descriptor 1 (a shell's >&-)
+    broken_pipe: bool = False  # standard output is a pipe nobody reads
+    then: Callable[[Path], None] | None = None  # more checks on the folder afterwards
+
+
+def _no_formulas(report: Path) -> None:
+    import csv
+
+    with report.open(encoding="utf-8-sig", newline="") as handle:
+        cells = [cell for row in csv.reader(handle) for cell in row]
+    assert any(cell.startswith("'=HYPERLINK") for cell in cells), cells
+    assert not [c for c in cells if c[:1] in {"=", "+", "-", "@", "\t", "\r"}], cells
+
+
+def _fifo(name: str) -> Callable[[Path], None]:
+    return lambda d: os.mkfifo(d / name)
+
+
+def _link(name: str, target: str) -> Callable[[Path], None]:
+    return lambda d: os.symlink(target, d / name)
+
+
+def _folder(name: str) -> Callable[[Path], None]:
+    return lambda d: (d / name).mkdir()
+
+
+CSV_HEAD = "Name,Date of birth,Diagnosis,First dose mcg\n"
+
+CASES = [
+    # ---------------------------------------------------------------- resource bombs
+    Case("yaml-alias-bomb-in-field", ["check", "p.yaml"], 2, "aliases", {"p.yaml": field_bomb()}),
+    Case("yaml-alias-bomb-roster", ["batch", "r.yaml"], 2, "aliases", {"r.yaml": roster_bomb()}),
+    Case(
+        "yaml-alias-recursive",
+        ["check", "p.yaml"],
+        2,
+        "refers to the section that contains it",
+        {"p.yaml": "a: &a [*a]\n" + GOOD},
+    ),
+    Case("yaml-deep-nesting", ["check", "p.yaml"], 2, "nested", {"p.yaml": "[" * 5000}),
+    Case("json-deep-nesting", ["check", "p.json"], 2, "nested", {"p.json": "[" * 50000}),
+    Case(
+        "file-too-large",
+        ["check", "p.yaml"],
+        2,
+        "larger than 1 MB",
+        {"p.yaml": GOOD + "# " + "x" * (2 * 1024 * 1024) + "\n"},
+    ),
+    Case("fifo-patient", ["check", "p.yaml"], 2, "is a pipe (FIFO)", setup=_fifo("p.yaml")),
+    Case(
+        "link-to-dev-zero",
+        ["check", "p.yaml"],
+        2,
+        "is a device",
+        setup=_link("p.yaml", "/dev/zero"),
+    ),
+    Case(
+        "fifo-group-file",
+        ["blank", "--org", "g.yaml", "-o", "b.pdf"],
+        2,
+        "is a pipe (FIFO)",
+        setup=_fifo("g.yaml"),
+    ),
+    Case("fifo-roster", ["batch", "r.csv"], 2, "is a pipe (FIFO)", setup=_fifo("r.csv")),
+    Case(
+        "fifo-defaults",
+        ["batch", "r.csv", "--defaults", "d.yaml"],
+        2,
+        "is a pipe (FIFO)",
+        {"r.csv": CSV_HEAD + GOOD_ROW + ",50\n"},
+        setup=_fifo("d.yaml"),
+    ),
+    # ---------------------------------------------------------------- encodings
+    Case(
+        "utf16-with-bom-is-read",
+        ["check", "p.yaml"],
+        0,
+        "OK",
+        {"p.yaml": codecs.BOM_UTF16_LE + GOOD.encode("utf-16-le")},
+    ),
+    Case(
+        "utf16-without-bom",
+        ["check", "p.yaml"],
+        2,
+        "UTF-16 without a byte-order mark",
+        {"p.yaml": GOOD.encode("utf-16-le")},
+    ),
+    Case(
+        "latin1",
+        ["check", "p.yaml"],
+        2,
+        "line 2 is not UTF-8 text",
+        {"p.yaml": patient("Zoë").encode("latin-1")},
+    ),
+    Case("nul-byte", ["check", "p.yaml"], 2, "NUL byte", {"p.yaml": GOOD.encode() + b"\0\n"}),
+    Case(
+        "utf8-bom-is-read",
+        ["check", "p.yaml"],
+        0,
+        "OK",
+        {"p.yaml": codecs.BOM_UTF8 + GOOD.encode()},
+    ),
+    # ---------------------------------------------------------------- numbers
+    Case(
+        "dose-dot-inf",
+        ["check", "p.yaml"],
+        2,
+        "trial.first_dose_mcg: inf is not a number that can be printed",
+        {"p.yaml": patient(extra="trial:\n  first_dose_mcg: .inf\n")},
+    ),
+    Case(
+        "dose-1e400",
+        ["check", "p.yaml"],
+        2,
+        "trial.first_dose_mcg: inf is not a number",
+        {"p.yaml": patient(extra="trial:\n  first_dose_mcg: 1e400\n")},
+    ),
+    Case(
+        "dose-json-infinity",
+        ["check", "p.json"],
+        2,
+        "trial.first_dose_mcg: inf is not a number",
+        {
+            "p.json": '{"patient": {"name": "Sam", "date_of_birth": "1970-01-02",'
+            ' "diagnosis": "HSP"}, "trial": {"first_dose_mcg": Infinity}}'
+        },
+    ),
+    Case(
+        "oral-dose-nan",
+        ["check", "p.yaml"],
+        2,
+        "medication.oral_baclofen_mg_per_day: nan is not a number",
+        {"p.yaml": patient(extra="medication:\n  oral_baclofen_mg_per_day: .nan\n")},
+    ),
+    Case(
+        "toml-inf",
+        ["check", "p.toml"],
+        2,
+        "trial.first_dose_mcg: inf",
+        {
+            "p.toml": '[patient]\nname = "Sam"\ndate_of_birth = "1970-01-02"\n'
+            'diagnosis = "HSP"\n[trial]\nfirst_dose_mcg = inf\n'
+        },
+    ),
+    Case(
+        "roster-list-inf-keeps-good-rows",
+        ["batch", "r.yaml", "--out-dir", "out"],
+        1,
+        "1 PDF written",
+        {
+            "r.yaml": "- "
+            + patient().replace("\n", "\n  ").rstrip()
+            + "\n- "
+            + patient("Sam Two", "trial:\n  first_dose_mcg: .inf\n").replace("\n", "\n  ").rstrip()
+            + "\n"
+        },
+        creates=("out/Sam-Minimal-1970-01-02.pdf",),
+    ),
+    Case(
+        "bengali-digits-dose",
+        ["check", "p.yaml"],
+        2,
+        "uses digits other than 0-9",
+        {"p.yaml": patient(extra="trial:\n  first_dose_mcg: ৪০\n")},
+    ),
+    # ---------------------------------------------------------------- rosters
+    Case(
+        "csv-cell-over-field-limit",
+        ["batch", "r.csv", "--out-dir", "out"],
+        1,
+        "row 2: has a cell longer than 100,000 characters",
+        {"r.csv": CSV_HEAD + "Sam Huge," + "x" * 200_000 + ",HSP,50\n" + GOOD_ROW + ",50\n"},
+        creates=("out/Sam-Good-1970-01-02.pdf",),
+    ),
+    Case(
+        "xlsx-huge-dimension",
+        ["batch", "r.xlsx", "--out-dir", "out"],
+        0,
+        "1 PDF written",
+        {
+            "r.xlsx": xlsx(
+                [["Name", "Date of birth", "Diagnosis"], ["Sam Good", "1970-01-02", "HSP"]],
+                dimension="A1:XFD1048576",
+            )
+        },
+        creates=("out/Sam-Good-1970-01-02.pdf",),
+    ),
+    Case("xlsx-zip-bomb", ["batch", "r.xlsx"], 2, "unpacks to 300 MB", {"r.xlsx": xlsx_zip_bomb()}),
+    # ---------------------------------------------------------------- field sizes
+    Case(
+        "name-100000-characters",
+        ["check", "p.yaml"],
+        2,
+        "patient.name: is 100,000 characters long; the limit is 2,000",
+        {"p.yaml": patient("x" * 100_000)},
+    ),
+    Case(
+        "statement-too-long",
+        ["check", "p.yaml"],
+        2,
+        "statement: is 29,999 characters long; the limit is 20,000",
+        {"p.yaml": patient(extra="statement: " + "word " * 6000 + "\n")},
+    ),
+    Case(
+        "long-name-without-spaces-renders",
+        ["render", "p.yaml"],
+        0,
+        "Wrote p.pdf",
+        {"p.yaml": patient("x" * 2000)},
+        creates=("p.pdf",),
+    ),
+    # ---------------------------------------------------------------- dates and words
+    Case(
+        "impossible-date-feb-29",
+        ["check", "p.yaml"],
+        2,
+        "patient.date_of_birth: '2023-02-29' is not a day on the calendar",
+        {"p.yaml": patient(dob="2023-02-29")},
+    ),
+    Case(
+        "impossible-date-zeros",
+        ["check", "p.yaml"],
+        2,
+        "patient.date_of_birth: '0000-00-00' is not a day on the calendar",
+        {"p.yaml": patient(dob="0000-00-00")},
+    ),
+    Case("date-in-words", ["check", "p.yaml"], 0, "OK", {"p.yaml": patient(dob="14 March 1972")}),
+    Case(
+        "yaml-tab",
+        ["check", "p.yaml"],
+        2,
+        "line 3 has a tab",
+        {"p.yaml": "patient:\n  name: Sam\n\tdiagnosis: HSP\n"},
+    ),
+    Case(
+        "yaml-colon-in-value",
+        ["check", "p.yaml"],
+        2,
+        "line 4: the value has a colon",
+        {"p.yaml": "patient:\n  name: Sam\n  date_of_birth: 1970-01-02\n  diagnosis: HSP: SPG4\n"},
+    ),
+    Case(
+        "yaml-bad-indentation",
+        ["check", "p.yaml"],
+        2,
+        "line 3 is",
+        {"p.yaml": "patient:\n  name: Sam\n diagnosis: HSP\n"},
+    ),
+    Case(
+        "empty-required-field",
+        ["check", "p.yaml"],
+        2,
+        "patient.name: is empty. Fill it in",
+        {"p.yaml": "patient:\n  name:\n  date_of_birth: 1970-01-02\n  diagnosis: HSP\n"},
+    ),
+    # ---------------------------------------------------------------- names that impersonate
+    Case(
+        "bidi-override-in-name",
+        ["check", "p.yaml"],
+        2,
+        "patient.name: contains U+202E (RIGHT-TO-LEFT OVERRIDE)",
+        {"p.yaml": patient('"Sam \\u202enosnhoJ"')},
+    ),
+    Case(
+        "zero-width-in-name",
+        ["check", "p.yaml"],
+        2,
+        "U+200B (ZERO WIDTH SPACE)",
+        {"p.yaml": patient('"Sam\\u200b Minimal"')},
+    ),
+    Case(
+        "name-only-invisible",
+        ["check", "p.yaml"],
+        2,
+        "patient.name: contains U+200B",
+        {"p.yaml": patient('"\\u200b\\u200b\\u200b"')},
+    ),
+    Case(
+        "bell-and-escape-in-statement",
+        ["check", "p.yaml"],
+        2,
+        "statement: contains U+0007 (BEL",
+        {"p.yaml": patient(extra='statement: "Hello\\a\\e[2J"\n')},
+    ),
+    Case(
+        "terminal-escape-in-unknown-key",
+        ["check", "p.yaml"],
+        2,
+        "\\x1b[2J",
+        {"p.yaml": patient(extra='"\\e[2Jtrial": 1\n')},
+    ),
+    Case(
+        "bidi-in-roster-name",
+        ["batch", "r.csv", "--out-dir", "out"],
+        1,
+        "row 2: patient.name (column A): contains U+202E",
+        {"r.csv": CSV_HEAD + "Sam \u202enosnhoJ,1970-01-02,HSP,50\n"},
+    ),
+    Case(
+        "formula-in-report",
+        ["batch", "r.yaml", "--out-dir", "out", "--report", "bad.csv"],
+        1,
+        "1 row failed",
+        {
+            "r.yaml": "- patient: {name: Sam, date_of_birth: 1970-01-02, diagnosis: HSP}\n"
+            "  '=HYPERLINK(\"http://x\")': 1\n  '@SUM(A1)': 2\n  '-2+3': 3\n"
+        },
+        creates=("bad.csv",),
+        then=lambda d: _no_formulas(d / "bad.csv"),
+    ),
+    # ---------------------------------------------------------------- hostile logos
+    Case(
+        "svg-nested-use",
+        ["blank", "--org", "g.yaml", "-o", "b.pdf"],
+        2,
+        "would draw more than 20,000 shapes",
+        {"g.yaml": org_with_logo("l.svg"), "l.svg": use_bomb()},
+    ),
+    Case(
+        "svg-use-cycle",
+        ["blank", "--org", "g.yaml", "-o", "b.pdf"],
+        2,
+        "refers to itself",
+        {"g.yaml": org_with_logo("l.svg"), "l.svg": svg('<g id="a"><use href="#a"/></g>')},
+    ),
+    Case(
+        "svg-external-entity",
+        ["blank", "--org", "g.yaml", "-o", "b.pdf"],
+        2,
+        "declares XML entities",
+        {
+            "g.yaml": org_with_logo("l.svg"),
+            "l.svg": '<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + svg("&x;"),
+        },
+    ),
+    Case(
+        "svg-file-reference",
+        ["blank", "--org", "g.yaml", "-o", "b.pdf"],
+        2,
+        "refers to another file or address (file:///etc/passwd)",
+        {
+            "g.yaml": org_with_logo("l.svg"),
+            "l.svg": svg('<image href="file:///etc/passwd" width="1" height="1"/>'),
+        },
+    ),
+    Case(
+        "svg-css-escape",
+        ["blank", "--org", "g.yaml", "-o", "b.pdf"],
+        2,
+        "uses CSS escapes",
+        {
+            "g.yaml": org_with_logo("l.svg"),
+            "l.svg": svg("<style>rect { fill: u\\72l(\\66ile:///etc/passwd) }</style>"),
+        },
+    ),
+    Case(
+        "png-decompression-bomb",
+        ["blank", "--org", "g.yaml", "-o", "b.pdf"],
+        2,
+        "million); keep it under 16 million pixels",
+        {"g.yaml": org_with_logo("l.png"), "l.png": png(6000, 6000)},
+    ),
+    Case(
+        "logo-is-a-folder",
+        ["blank", "--org", "g.yaml", "-o", "b.pdf"],
+        2,
+        "l.png is a folder, not an image file",
+        {"g.yaml": org_with_logo("l.png")},
+        setup=_folder("l.png"),
+    ),
+    Case(
+        "logo-is-a-fifo",
+        ["blank", "--org", "g.yaml", "-o", "b.pdf"],
+        2,
+        "l.png is a pipe (FIFO), not an image file",
+        {"g.yaml": org_with_logo("l.png")},
+        setup=_fifo("l.png"),
+    ),
+    # ---------------------------------------------------------------- outputs
+    Case(
+        "force-never-replaces-dev-full",
+        ["render", "p.yaml", "-o", "/dev/full", "--force"],
+        1,
+        "/dev/full is a device, not a regular file, and is never replaced",
+        {"p.yaml": GOOD},
+    ),
+    Case(
+        "force-never-replaces-dev-null",
+        ["render", "p.yaml", "-o", "/dev/null", "--force"],
+        1,
+        "/dev/null is a device",
+        {"p.yaml": GOOD},
+    ),
+    Case(
+        "force-never-replaces-link-to-device",
+        ["render", "p.yaml", "-o", "out.pdf", "--force"],
+        1,
+        "out.pdf is a link",
+        {"p.yaml": GOOD},
+        setup=_link("out.pdf", "/dev/null"),
+    ),
+    Case(
+        "force-never-replaces-fifo",
+        ["blank", "-o", "out.pdf", "--force"],
+        1,
+        "out.pdf is a pipe (FIFO), not a regular file",
+        setup=_fifo("out.pdf"),
+    ),
+    Case(
+        "missing-output-folder",
+        ["render", "p.yaml", "-o", "nowhere/p.pdf"],
+        1,
+        "nowhere is not a folder; create it first",
+        {"p.yaml": GOOD},
+    ),
+    Case(
+        "read-only-folder-render",
+        ["render", "p.yaml", "-o", "ro/p.pdf"],
+        1,
+        "cannot write ro/p.pdf: read-only file system",
+        {"p.yaml": GOOD},
+        root=True,
+    ),
+    Case(
+        "full-disk-render",
+        ["render", "p.yaml", "-o", "tiny/p.pdf"],
+        1,
+        "cannot write tiny/p.pdf: no space left on device; the disk is full",
+        {"p.yaml": GOOD + "statement: " + "many words " * 1500 + "\n"},
+        root=True,
+    ),
+    Case(
+        "read-only-folder-batch",
+        ["batch", "r.csv", "--out-dir", "ro/out"],
+        1,
+        "cannot write ro/out: read-only file system",
+        {"r.csv": CSV_HEAD + GOOD_ROW + ",50\n"},
+        root=True,
+    ),
+    Case(
+        "full-disk-blank",
+        ["blank", "-o", "tiny/b.pdf"],
+        1,
+        "no space left on device",
+        root=True,
+    ),
+    Case(
+        "read-only-folder-preview",
+        ["preview", "p.yaml", "-o", "ro/pictures"],
+        1,
+        "cannot write ro/pictures: read-only file system",
+        {"p.yaml": GOOD},
+        root=True,
+    ),
+    Case(
+        "read-only-folder-interview",
+        ["interview", "--from", "p.yaml", "-o", "ro/p.yaml"],
+        1,
+        "cannot write ro/p.yaml: read-only file",
+        {"p.yaml": GOOD},
+        stdin=b"\n" * 50,
+        root=True,
+    ),
+    Case(
+        "stdout-to-a-terminal",
+        ["render", "p.yaml", "-o", "-"],
+        1,
+        "would print the PDF's bytes on the terminal",
+        {"p.yaml": GOOD},
+        tty=True,
+    ),
+    Case(
+        "stdout-reader-gone",
+        ["render", "p.yaml", "-o", "-"],
+        1,
+        "cannot write standard output: broken pipe",
+        {"p.yaml": GOOD},
+        broken_pipe=True,
+    ),
+    Case(
+        "stdout-closed",
+        ["render", "p.yaml", "-o", "-"],
+        1,
+        "standard output is closed",
+        {"p.yaml": GOOD},
+        closed_stdout=True,
+    ),
+    Case("check-reads-stdin", ["check", "-"], 0, "-: OK", stdin=GOOD.encode()),
+    Case(
+        "check-stdin-alias-bomb",
+        ["check", "-"],
+        2,
+        "aliases",
+        stdin=field_bomb().encode(),
+    ),
+    Case(
+        "preview-200-inch-page",
+        ["preview", "big.pdf"],
+        1,
+        "page 1 is 200 x 200 inches",
+        {"big.pdf": big_pdf()},
+    ),
+]
