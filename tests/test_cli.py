@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from advocacy import starter
 from advocacy.cli import cli
 from tests.conftest import PATIENTS, pdf_text
 
@@ -20,6 +21,24 @@ def test_init_check_render(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["init", str(patient)], catch_exceptions=False)
     assert result.exit_code == 0
     assert "name:" in patient.read_text()
+    # Straight from init, the placeholders are refused, each by its field.
+    result = runner.invoke(cli, ["check", str(patient)], catch_exceptions=False)
+    assert result.exit_code == 2, result.output
+    for field in (
+        "patient.name",
+        "patient.email",
+        "appointment.clinician",
+        "emergency_contact.name",
+    ):
+        assert f"{field}: still holds the example text" in result.stderr
+    text = patient.read_text()
+    for field, placeholder in starter.PLACEHOLDERS.items():
+        if field.startswith("patient."):
+            text = text.replace(
+                f'"{placeholder}"', '"1972-03-14"' if "date" in field else "Jo Real"
+            )
+    text = "\n".join(line for line in text.splitlines() if '"<' not in line)
+    patient.write_text(text)
     result = runner.invoke(cli, ["check", str(patient)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "OK" in result.stdout

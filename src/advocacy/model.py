@@ -31,7 +31,7 @@ from advocacy import dates
 from advocacy.errors import InvalidPatientError, Problem
 from advocacy.loading import load_data
 from advocacy.textcheck import MAX_LONG_TEXT, MAX_TEXT, plain_text
-from advocacy.validation import odd_numbers, problems_from_validation_error
+from advocacy.validation import early_problems, problems_from_validation_error
 
 # Screening doses the label and consensus describe: 25 (very small patients,
 # people who rely on spasticity) up to the label's highest test bolus, 100.
@@ -409,7 +409,7 @@ def validate_patient(raw: Any, source: str, *, today: dt.date | None = None) -> 
     if today is not None:
         context["today"] = today
     # Checked before the schema: 40 in Bengali digits must not become 40 unremarked.
-    early, raw = odd_numbers(raw, PatientFile)
+    early, raw = early_problems(raw, PatientFile)
     try:
         data = PatientFile.model_validate(dict(raw), context=context)
     except ValidationError as exc:

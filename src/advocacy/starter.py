@@ -1,17 +1,82 @@
-"""``advocacy init``: a commented example patient file to fill in."""
+"""``advocacy init``: a commented patient file to fill in.
+
+The file is the example in ``templates/patient.yaml``, with every value that
+names a person, a place or a date replaced by a placeholder such as
+``<your full name>``. ``check`` and ``render`` refuse a placeholder, naming
+each field that still holds one, so the example people ("Alex Example",
+"Dr Sam Neurologist") can never be printed in a real letter by mistake.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from advocacy import output, resources
 
 EXAMPLE = "patient.yaml"
 
+PLACEHOLDERS = {
+    "patient.name": "<your full name>",
+    "patient.preferred_name": "<what you like to be called>",
+    "patient.date_of_birth": "<your date of birth, YYYY-MM-DD>",
+    "patient.diagnosis": "<your diagnosis, for example hereditary spastic paraplegia (SPG4)>",
+    "patient.hospital_number": "<NHS, MRN or clinic number>",
+    "patient.phone": "<your phone number>",
+    "patient.email": "<your e-mail address>",
+    "patient.address": "<your address>",
+    "appointment.clinic": "<the clinic's name>",
+    "appointment.clinician": "<the consultant or nurse>",
+    "appointment.date": "<the appointment date, YYYY-MM-DD>",
+    "appointment.time": "<the time on your appointment letter>",
+    "appointment.address": "<where the clinic is>",
+    "emergency_contact.name": "<your emergency contact's name>",
+    "emergency_contact.phone": "<their phone number>",
+    "emergency_contact.relationship": "<partner, parent, friend…>",
+    "prepared_with.name": "<who helped you, if anyone>",
+    "prepared_with.organisation": "<your support group, if any>",
+}
+_PLACEHOLDER_TEXTS = frozenset(PLACEHOLDERS.values())
+# Someone else's health, written as if it were the patient's: kept as notes
+# to copy from, never as values a letter would print.
+EXAMPLE_SECTIONS = frozenset({"mobility", "medication", "goals", "statement", "questions"})
+_EXAMPLE_NOTE = "# An example: remove the '# ' at the start of each line, then write your own."
+
+_FIELD = re.compile(
+    r"^(?P<indent> *)(?P<key>[a-z_]+):(?P<space> +)(?P<value>[^#\n]*?)(?P<rest> +#.*)?$"
+)
+
+
+def is_placeholder(value: object) -> bool:
+    return isinstance(value, str) and value.strip() in _PLACEHOLDER_TEXTS
+
 
 def example_text() -> str:
     return (resources.templates_dir() / EXAMPLE).read_text(encoding="utf-8")
 
 
+def starter_text() -> str:
+    """The example with placeholders where it names people, places and dates, and
+    the example's own words about health (mobility, medicines, goals) as notes."""
+    section = ""
+    lines = []
+    for line in example_text().splitlines():
+        top = re.match(r"^([a-z_]+):", line)
+        if top:
+            section = top.group(1)
+            if section in EXAMPLE_SECTIONS:
+                lines.append(_EXAMPLE_NOTE)
+        match = _FIELD.match(line)
+        if match and match["indent"]:
+            placeholder = PLACEHOLDERS.get(f"{section}.{match['key']}")
+            if placeholder is not None:
+                rest = f" {match['rest'].lstrip()}" if match["rest"] else ""
+                line = f'{match["indent"]}{match["key"]}:{match["space"]}"{placeholder}"{rest}'
+        if section in EXAMPLE_SECTIONS and line.strip():
+            line = f"# {line}"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
 def write_example(path: Path, *, force: bool = False) -> None:
-    output.write_atomic(path, example_text().encode("utf-8"), force=force)
+    output.write_atomic(path, starter_text().encode("utf-8"), force=force)

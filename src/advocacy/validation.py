@@ -14,6 +14,7 @@ import typing
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
 from advocacy.errors import Problem
@@ -108,9 +109,12 @@ def _show(value: Any) -> str:
     return shown(value)
 
 
-def odd_numbers(raw: Any, root: type[BaseModel]) -> tuple[list[Problem], Any]:
-    """Numbers no letter should carry, found before the schema reads them; returns
+def early_problems(raw: Any, root: type[BaseModel]) -> tuple[list[Problem], Any]:
+    """Values no letter should carry, found before the schema reads them; returns
     the problems and ``raw`` without those values (so nothing else trips on them).
+
+    A placeholder from ``advocacy init`` (``<your full name>``) names a field
+    still to fill in.
 
     Infinity and NaN (``.inf``, ``1e400``, JSON ``Infinity``) would break the
     dose arithmetic; digits other than 0-9 (Bengali ৪০ is 40) are read by
@@ -121,7 +125,7 @@ def odd_numbers(raw: Any, root: type[BaseModel]) -> tuple[list[Problem], Any]:
     found: list[tuple[int | str, ...]] = []
     stack: list[tuple[Any, tuple[int | str, ...]]] = [(raw, ())]
     while stack:
-        value, loc = stack.pop()
+        value, loc = stack.pop(0)  # in the file's order
         model = _model_at(loc, root) if isinstance(value, typing.Mapping) else None
         if model is None:
             continue
@@ -130,7 +134,11 @@ def odd_numbers(raw: Any, root: type[BaseModel]) -> tuple[list[Problem], Any]:
             if info is None:
                 continue
             where = (*loc, key)
-            problem = _odd_number(item, info.annotation, format_path(where))
+            if item is None and not info.is_required() and _find_model(info.annotation):
+                # A section whose every line was deleted (`appointment:` alone): nothing said.
+                found.append(where)
+                continue
+            problem = _early_problem(item, info, format_path(where))
             if problem is not None:
                 problems.append(problem)
                 found.append(where)
@@ -141,7 +149,15 @@ def odd_numbers(raw: Any, root: type[BaseModel]) -> tuple[list[Problem], Any]:
     return problems, raw
 
 
-def _odd_number(item: Any, annotation: Any, path: str) -> Problem | None:
+def _early_problem(item: Any, info: FieldInfo, path: str) -> Problem | None:
+    from advocacy.starter import is_placeholder
+
+    annotation = info.annotation
+    if is_placeholder(item):
+        optional = "" if info.is_required() else ", or delete the line"
+        return Problem(
+            path, f"still holds the example text {_show(item)}.", f"Write yours{optional}."
+        )
     if isinstance(item, float) and not math.isfinite(item):
         return Problem(
             path,

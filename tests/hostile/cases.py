@@ -144,6 +144,12 @@ def _no_formulas(report: Path) -> None:
     assert not [c for c in cells if c[:1] in {"=", "+", "-", "@", "\t", "\r"}], cells
 
 
+def _starter() -> str:
+    from advocacy import starter
+
+    return starter.starter_text()
+
+
 def _fifo(name: str) -> Callable[[Path], None]:
     return lambda d: os.mkfifo(d / name)
 
@@ -384,6 +390,28 @@ CASES = [
         2,
         "patient.name: is empty. Fill it in",
         {"p.yaml": "patient:\n  name:\n  date_of_birth: 1970-01-02\n  diagnosis: HSP\n"},
+    ),
+    # ---------------------------------------------------------------- example data
+    Case(
+        "init-file-as-written",
+        ["check", "p.yaml"],
+        2,
+        "patient.name: still holds the example text '<your full name>'",
+        {"p.yaml": _starter()},
+    ),
+    Case(
+        "init-file-only-name-changed",
+        ["render", "p.yaml"],
+        2,
+        "patient.email: still holds the example text",
+        {"p.yaml": _starter().replace('"<your full name>"', "Jo Real")},
+    ),
+    Case(
+        "empty-section-is-nothing",
+        ["check", "p.yaml"],
+        0,
+        "OK",
+        {"p.yaml": GOOD + "appointment:\n"},
     ),
     # ---------------------------------------------------------------- names that impersonate
     Case(
