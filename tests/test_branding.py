@@ -177,7 +177,7 @@ def test_a_row_with_a_bad_logo_fails_alone(runner: CliRunner, tmp_path: Path) ->
     out = tmp_path / "out"
     result = runner.invoke(cli, ["batch", str(roster), "--out-dir", str(out), "-j", "1"])
     assert result.exit_code == 1
-    assert [p.name for p in out.iterdir()] == ["Ann-Able-1961-02-03.pdf"]
+    assert [p.name for p in out.glob("*.pdf")] == ["Ann-Able-1961-02-03.pdf"]
     assert "row 3: organisation.logo (column E):" in result.stderr
     assert "missing.svg does not exist" in result.stderr
 

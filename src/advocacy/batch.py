@@ -65,7 +65,8 @@ _PART_FILE = re.compile(r"^\..+\.pdf\.[A-Za-z0-9_]+\.part$")
 # The placeholder patient lets a partial file (--defaults) be checked by the full schema.
 _PLACEHOLDER = {"patient": {"name": "-", "date_of_birth": "1970-01-01", "diagnosis": "-"}}
 
-Status = Literal["rendered", "skipped", "failed"]
+Status = Literal["rendered", "skipped", "failed", "checked"]
+MANIFEST = "manifest.csv"
 
 
 class BatchUsageError(AdvocacyError):
@@ -91,6 +92,10 @@ class BatchSettings:
     report: Path | None = None
     # How to read dates such as 04/03/1972; None: such a date fails its row.
     date_order: DayMonthOrder | None = None
+    # Every column must be known (else unknown ones are warned about and left out).
+    strict_columns: bool = False
+    # Check every row, render nothing, write nothing.
+    dry_run: bool = False
     recycle_after: int = RECYCLE_AFTER
     overrides: Mapping[str, Any] = field(default_factory=dict)
 
@@ -123,6 +128,9 @@ class BatchResult:
     combined: Path | None = None
     rendered: int = 0
     skipped: int = 0
+    checked: int = 0  # --dry-run: rows that would be rendered
+    # (row, name, file, status) of every member with a PDF, for the manifest.
+    entries: list[tuple[int, str, str, str]] = field(default_factory=list)
     combined_pages: int = 0
     failures: list[RowOutcome] = field(default_factory=list)
     warnings: list[tuple[str, Problem]] = field(default_factory=list)
@@ -160,8 +168,11 @@ class BatchResult:
         if self.out_dir is not None:
             noun = "PDF" if self.rendered == 1 else "PDFs"
             parts.append(f"{self.rendered} {noun} written to {self.out_dir}")
+        if self.checked:
+            noun = "row is" if self.checked == 1 else "rows are"
+            parts = [f"{self.checked} {noun} ready to render (--dry-run: nothing written)"]
         if self.skipped:
-            parts.append(f"{self.skipped} already there (skipped)")
+            parts.append(f"{self.skipped} already there (skipped; --force replaces them)")
         if self.combined is not None and self.combined_pages:
             members = self.rendered + self.skipped
             parts.append(
@@ -628,6 +639,16 @@ class _Run:
             self.jobs = max(1, min(self.jobs, self.total))
 
     def execute(self) -> BatchResult:
+        self.result.warnings += [("", w) for w in self.roster.warnings]
+        if self.settings.dry_run:
+            for row in self.roster.rows():
+                outcome = self._prepare(row, Path(tempfile.gettempdir()))
+                if isinstance(outcome, _Task):
+                    outcome = RowOutcome(row.number, row.label, "checked", outcome.target)
+                self._record(outcome, None)
+                if self.result.stopped_early:
+                    break
+            return self.result
         if self.out_dir is not None:
             output.make_folder(self.out_dir)
             _remove_stale_parts(self.out_dir)
@@ -689,6 +710,7 @@ class _Run:
     def _prepare(self, row: Row, temp_dir: Path) -> _Task | RowOutcome:
         problems = list(row.problems)
         unused = dict(row.field_problems)
+        self.result.warnings += [(row.label, w) for w in row.warnings]
         try:
             loaded = validate_patient(deep_merge(self.base, row.data), row.label)
         except InvalidPatientError as exc:
@@ -711,16 +733,10 @@ class _Run:
         if self.out_dir is not None:
             target = self.out_dir / name
             if target.exists() and not self.settings.force:
-                if self.settings.skip_existing:
-                    return RowOutcome(
-                        row.number, row.label, "skipped", target, title=patient.patient.name
-                    )
-                problem = Problem(
-                    "",
-                    f"{target} already exists.",
-                    "Use --skip-existing to keep it, or --force to replace it.",
+                # Kept, and said so: a re-run after fixing one row is not N failures.
+                return RowOutcome(
+                    row.number, row.label, "skipped", target, title=patient.patient.name
                 )
-                return _failed(row.number, row.label, problem)
             force = self.settings.force
         else:
             target = temp_dir / f"{row.number:07d}.pdf"
@@ -773,8 +789,14 @@ class _Run:
                 result.stopped_early = True
         elif outcome.status == "skipped":
             result.skipped += 1
+        elif outcome.status == "checked":
+            result.checked += 1
         else:
             result.rendered += 1
+        if outcome.status in {"rendered", "skipped"} and outcome.path and self.out_dir:
+            result.entries.append(
+                (outcome.number, outcome.title, outcome.path.name, outcome.status)
+            )
         if combiner is not None and outcome.path is not None and not result.stopped_early:
             combiner.add(outcome.path, outcome.title)
             if self.out_dir is None:
@@ -824,6 +846,17 @@ def spreadsheet_safe(value: str) -> str:
     return f"'{value}" if value.startswith(_FORMULA_START) else value
 
 
+def write_manifest(result: BatchResult, path: Path) -> None:
+    """Which file is whose: row, name, file, status, rewritten by every run (it is the
+    run's own list, not a member's letter)."""
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(["row", "name", "file", "status"])
+    for number, name, file, status in sorted(result.entries):
+        writer.writerow([str(number), spreadsheet_safe(name), spreadsheet_safe(file), status])
+    output.write_atomic(path, b"\xef\xbb\xbf" + text.getvalue().encode("utf-8"), force=True)
+
+
 def write_report(result: BatchResult, path: Path, *, force: bool) -> None:
     """The bad rows as CSV (UTF-8 with a BOM, so Excel opens it as it looks)."""
     text = io.StringIO()
@@ -850,7 +883,7 @@ def run(
     """
     settings = settings or BatchSettings()
     out_dir, pattern = _check_settings(roster_path, settings)
-    roster = open_roster(roster_path, settings.date_order)
+    roster = open_roster(roster_path, settings.date_order, strict_columns=settings.strict_columns)
     if settings.date_order is not None and roster.kind == "list":
         msg = (
             f"{roster_path}: --date-order is for spreadsheet rosters (.csv, .xlsx); dates in a"
@@ -861,6 +894,8 @@ def run(
     result = _Run(roster, settings, out_dir, pattern, base, on_progress).execute()
     if settings.report is not None:
         write_report(result, settings.report, force=settings.force)
+    if out_dir is not None and result.entries and not settings.dry_run:
+        write_manifest(result, out_dir / MANIFEST)
     return result
 
 

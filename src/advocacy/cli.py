@@ -358,7 +358,18 @@ def _progress_sink(enabled: bool) -> Any:
 )
 @click.option("--fail-fast", is_flag=True, help="Stop at the first bad row.")
 @click.option(
-    "--skip-existing", is_flag=True, help="Keep PDFs already in --out-dir (resume a stopped run)."
+    "--skip-existing",
+    is_flag=True,
+    help="Keep PDFs already in --out-dir (always so without --force; kept for old scripts).",
+)
+@click.option(
+    "--strict-columns",
+    is_flag=True,
+    help="Stop at any column that is not a patient-file field (else it is left out, with a"
+    " warning; a misspelt field always stops the run).",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Check every row and say what would be made; write nothing."
 )
 @click.option("--force", is_flag=True, help="Replace PDFs and files that exist.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no warnings.")
@@ -398,7 +409,7 @@ def batch(
         click.echo(printable(line), err=True)
     if not quiet:
         for label, problem in result.warnings:
-            warn([problem], f"{roster} {label}")
+            warn([problem], f"{roster} {label}".rstrip())
     click.echo(result.summary(), err=True)
     click.get_current_context().exit(result.exit_code)
 

@@ -30,6 +30,8 @@ from advocacy import dates, loading, output
 from advocacy.branding import with_logo_from
 from advocacy.errors import AdvocacyError, Problem
 from advocacy.model import PatientFile
+from advocacy.textcheck import printable, shown
+from advocacy.validation import is_number
 
 LIST_SEPARATOR = ";"
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
@@ -98,6 +100,8 @@ class Column:
     is_list: bool
     description: str
     is_date: bool = False
+    is_number: bool = False
+    is_bool: bool = False
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,7 @@ class Row:
     # Better words than validation's for a field's problem ("could be 4 March or
     # 3 April"), used in place of its generic one for the same field.
     field_problems: Mapping[str, Problem] = field(default_factory=dict)
+    warnings: tuple[Problem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,6 +144,7 @@ class Header:
     text: str
     letter: str
     column: Column | None
+    ignored: bool = False  # an unknown column, warned about once and left out
 
 
 def normalise(label: str) -> str:
@@ -169,6 +175,14 @@ def _is_date(annotation: Any) -> bool:
     return False
 
 
+def _is_bool(annotation: Any) -> bool:
+    if annotation is bool:
+        return True
+    if typing.get_origin(annotation) in {typing.Union, types.UnionType}:
+        return any(_is_bool(arg) for arg in typing.get_args(annotation))
+    return False
+
+
 def _is_list(annotation: Any) -> bool:
     if typing.get_origin(annotation) is tuple:
         return True
@@ -187,7 +201,16 @@ def _leaves(model: type[BaseModel], prefix: str = "") -> Iterator[Column]:
         labels = FRIENDLY_LABELS.get(path)
         label = labels[0] if labels else name.replace("_", " ").capitalize()
         description = (info.description or "").rstrip(".")
-        yield Column(path, label, _is_list(info.annotation), description, _is_date(info.annotation))
+        annotation = info.annotation
+        yield Column(
+            path,
+            label,
+            _is_list(annotation),
+            description,
+            _is_date(annotation),
+            is_number(annotation),
+            _is_bool(annotation),
+        )
 
 
 @cache
@@ -241,6 +264,26 @@ def column_letter(index: int) -> str:
 
 
 # --------------------------------------------------------------------------- values
+
+_DECIMAL_COMMA = re.compile(r"^\d+,\d+$")
+
+# Yes and no as spreadsheets in Europe export them (TRUE is WAHR in a German
+# Excel, VRAI in a French one) and as people type them.
+_YES = {"true", "yes", "y", "wahr", "ja", "vrai", "oui", "sí", "si", "verdadero", "vero"}
+_YES |= {"sim", "verdadeiro", "waar", "tak", "prawda", "sann", "sandt", "kyllä", "igen"}
+_NO = {"false", "no", "n", "falsch", "nein", "faux", "non", "falso", "não", "nao", "onwaar"}
+_NO |= {"nee", "nie", "fałsz", "nej", "falsk", "usann", "ei", "nem"}
+
+
+def yes_no_word(text: str) -> str:
+    """``WAHR`` -> ``true``, ``non`` -> ``false``; anything else as written, for the
+    schema to refuse with its own words."""
+    word = text.strip().casefold()
+    if word in _YES:
+        return "true"
+    if word in _NO:
+        return "false"
+    return text
 
 
 def _cell_text(value: Any) -> str:
@@ -299,6 +342,8 @@ class Roster:
     # Per column letter, the first date that can only be read day first, and
     # month first: a hint for a date in doubt, and a check on a given order.
     date_evidence: dict[str, dict[str, DateEvidence]] = field(default_factory=dict)
+    # About the roster as a whole (columns left out), said once before the rows.
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def source(self) -> str:
@@ -352,11 +397,14 @@ class Roster:
             return None
         data: dict[str, Any] = {}
         problems: list[Problem] = []
+        warnings: list[Problem] = []
         field_problems: dict[str, Problem] = {}
         for index, text in enumerate(texts):
             if not text:
                 continue
             header = self.headers[index] if index < len(self.headers) else None
+            if header is not None and header.ignored:
+                continue
             if header is None or header.column is None:
                 problems.append(
                     Problem(
@@ -367,6 +415,19 @@ class Roster:
                 )
                 continue
             value: Any = text
+            column = header.column
+            if column.path.endswith("phone") and isinstance(cells[index], int | float):
+                warnings.append(
+                    Problem(
+                        column.path,
+                        f"came through as a number ({text}), so a leading 0 or + may be lost.",
+                        "Format the column as Text in the spreadsheet and type the number again.",
+                    )
+                )
+            if column.is_number and _DECIMAL_COMMA.match(value):
+                value = value.replace(",", ".")  # 37,5 as most of Europe writes 37.5
+            elif column.is_bool:
+                value = yes_no_word(value)
             if header.column.is_list:
                 value = [item.strip() for item in text.split(LIST_SEPARATOR) if item.strip()]
             elif header.column.is_date:
@@ -380,6 +441,7 @@ class Roster:
             with_logo_from(data, self.path.parent),
             tuple(problems),
             field_problems,
+            tuple(warnings),
         )
 
     def _date(self, header: Header, text: str) -> tuple[str, Problem | None]:
@@ -418,7 +480,12 @@ class Roster:
             yield Row(number, label, with_logo_from(dict(record), self.path.parent))
 
 
-def open_roster(path: Path, date_order: dates.DayMonthOrder | None = None) -> Roster:
+def open_roster(
+    path: Path,
+    date_order: dates.DayMonthOrder | None = None,
+    *,
+    strict_columns: bool = False,
+) -> Roster:
     """Open ``path`` and check its format, its header and its dates; raises RosterError
     before any row is rendered.
 
@@ -435,12 +502,14 @@ def open_roster(path: Path, date_order: dates.DayMonthOrder | None = None) -> Ro
         return _open_list(path)
     if suffix in XLSX_SUFFIXES:
         header_cells = next((cells for _, cells in _xlsx_records(path)), ())
-        return _with_date_order(_tabular(path, "xlsx", header_cells), date_order)
+        roster = _tabular(path, "xlsx", header_cells, strict_columns=strict_columns)
+        return _with_date_order(roster, date_order)
     if suffix in CSV_SUFFIXES:
         _check_utf8(path)
         delimiter = _sniff_delimiter(path)
         header_cells = next((cells for _, cells in _csv_records(path, delimiter)), ())
-        return _with_date_order(_tabular(path, "csv", header_cells, delimiter), date_order)
+        roster = _tabular(path, "csv", header_cells, delimiter, strict_columns=strict_columns)
+        return _with_date_order(roster, date_order)
     if suffix in {".xls", ".ods", ".numbers"}:
         msg = f"{path}: {suffix} files cannot be read; save the sheet as .xlsx or as CSV (UTF-8)."
         raise RosterError(msg)
@@ -451,9 +520,17 @@ def open_roster(path: Path, date_order: dates.DayMonthOrder | None = None) -> Ro
     raise RosterError(msg)
 
 
-def _tabular(path: Path, kind: str, header_cells: tuple[Any, ...], delimiter: str = ",") -> Roster:
+def _tabular(
+    path: Path,
+    kind: str,
+    header_cells: tuple[Any, ...],
+    delimiter: str = ",",
+    *,
+    strict_columns: bool = False,
+) -> Roster:
     headers: list[Header] = []
     unknown: list[str] = []
+    ignored: list[str] = []
     seen: dict[str, Header] = {}
     duplicate: list[str] = []
     for index, cell in enumerate(header_cells):
@@ -463,8 +540,14 @@ def _tabular(path: Path, kind: str, header_cells: tuple[Any, ...], delimiter: st
             headers.append(Header(index, text, letter, None))
             continue
         column = find_column(text)
+        suggestion = _suggest(text) if column is None else ""
+        if column is None and not suggestion and not strict_columns:
+            # A real export has its own columns (Member ID, Notes): not ours, left out.
+            ignored.append(f"{letter} ({printable(text[:40])})")
+            headers.append(Header(index, text, letter, None, ignored=True))
+            continue
         if column is None:
-            unknown.append(f"  - column {letter}, {text!r}: unknown column.{_suggest(text)}")
+            unknown.append(f"  - column {letter}, {shown(text, 60)}: unknown column.{suggestion}")
         elif column.path in seen:
             first = seen[column.path]
             duplicate.append(
@@ -491,7 +574,17 @@ def _tabular(path: Path, kind: str, header_cells: tuple[Any, ...], delimiter: st
             " (Name, Date of birth, …); `advocacy batch --roster-template FILE` writes them all."
         )
         raise RosterError("\n".join(lines))
-    return Roster(path, kind, tuple(headers), delimiter)
+    roster = Roster(path, kind, tuple(headers), delimiter)
+    if ignored:
+        roster.warnings.append(
+            Problem(
+                "",
+                f"{len(ignored)} column{'s' if len(ignored) > 1 else ''} left out, not being"
+                f" patient-file fields: {', '.join(ignored)}.",
+                "Use --strict-columns to stop at any column not known.",
+            )
+        )
+    return roster
 
 
 def _with_date_order(roster: Roster, given: dates.DayMonthOrder | None) -> Roster:

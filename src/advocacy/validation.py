@@ -164,7 +164,7 @@ def _early_problem(item: Any, info: FieldInfo, path: str) -> Problem | None:
             f"{item} is not a number that can be printed.",
             "Write an ordinary number, like 50.",
         )
-    if _is_number(annotation) and isinstance(item, str):
+    if is_number(annotation) and isinstance(item, str):
         odd = [c for c in item if c.isdigit() and not c.isascii()]
         if odd:
             return Problem(
@@ -185,12 +185,13 @@ def _without(raw: Any, loc: tuple[int | str, ...]) -> Any:
     return copy
 
 
-def _is_number(annotation: Any) -> bool:
+def is_number(annotation: Any) -> bool:
+    """Whether a field holds a number (``Dose``, ``float | None``…), not text."""
     if annotation in (int, float):
         return True
     origin = typing.get_origin(annotation)
     if origin in {typing.Union, types.UnionType, typing.Annotated}:
-        return any(_is_number(arg) for arg in typing.get_args(annotation)[:2])
+        return any(is_number(arg) for arg in typing.get_args(annotation)[:2])
     return False
 
 
