@@ -144,6 +144,10 @@ def _no_formulas(report: Path) -> None:
     assert not [c for c in cells if c[:1] in {"=", "+", "-", "@", "\t", "\r"}], cells
 
 
+def _manifest_says(path: Path, line: str) -> None:
+    assert line in path.read_text(encoding="utf-8-sig").splitlines(), path.read_text()
+
+
 def _starter() -> str:
     from advocacy import starter
 
@@ -324,6 +328,63 @@ CASES = [
         creates=("out/Sam-Good-1970-01-02.pdf",),
     ),
     Case("xlsx-zip-bomb", ["batch", "r.xlsx"], 2, "unpacks to 300 MB", {"r.xlsx": xlsx_zip_bomb()}),
+    Case(
+        "export-with-extra-columns",
+        ["batch", "r.csv", "--out-dir", "out"],
+        0,
+        "2 columns left out, not being patient-file fields: A (Member ID), E (Notes)",
+        {"r.csv": "Member ID,Name,Date of birth,Diagnosis,Notes\n7,Sam Good,1970-01-02,HSP,=1+1\n"},
+        creates=("out/Sam-Good-1970-01-02.pdf", "out/manifest.csv"),
+        then=lambda d: _manifest_says(
+            d / "out/manifest.csv", "2,Sam Good,Sam-Good-1970-01-02.pdf,rendered"
+        ),
+    ),
+    Case(
+        "export-misspelt-column",
+        ["batch", "r.csv", "--out-dir", "out"],
+        2,
+        "'Date of brith': unknown column. Did you mean 'Date of birth'?",
+        {"r.csv": "Name,Date of brith,Diagnosis\nSam Good,1970-01-02,HSP\n"},
+    ),
+    Case(
+        "export-strict-columns",
+        ["batch", "r.csv", "--out-dir", "out", "--strict-columns"],
+        2,
+        "'Member ID': unknown column",
+        {"r.csv": "Member ID,Name,Date of birth,Diagnosis\n7,Sam Good,1970-01-02,HSP\n"},
+    ),
+    Case(
+        "export-decimal-comma-and-wahr",
+        ["batch", "r.csv", "--out-dir", "out", "--dry-run"],
+        0,
+        "1 row is ready to render (--dry-run: nothing written)",
+        {
+            "r.csv": "Name;Date of birth;Diagnosis;Oral baclofen mg per day;"
+            "mobility.relies_on_leg_tone_to_stand\nSam Good;1970-01-02;HSP;37,5;WAHR\n"
+        },
+    ),
+    Case(
+        "export-phone-as-number",
+        ["batch", "r.xlsx", "--out-dir", "out", "--dry-run"],
+        0,
+        "patient.phone: came through as a number (7700900123), so a leading 0 or + may be lost",
+        {
+            "r.xlsx": xlsx(
+                [
+                    ["Name", "Date of birth", "Diagnosis", "Phone"],
+                    ["Sam", "1970-01-02", "HSP", 7700900123],
+                ]
+            )
+        },
+    ),
+    Case(
+        "rerun-counts-existing-as-skipped",
+        ["batch", "r.csv", "--out-dir", "out"],
+        0,
+        "1 already there (skipped; --force replaces them)",
+        {"r.csv": CSV_HEAD + GOOD_ROW + ",50\n", "out/Sam-Good-1970-01-02.pdf": b"%PDF-1.7 mine"},
+        creates=("out/manifest.csv",),
+    ),
     # ---------------------------------------------------------------- field sizes
     Case(
         "name-100000-characters",
