@@ -32,11 +32,11 @@ def test_init_check_render(runner: CliRunner, tmp_path: Path) -> None:
     ):
         assert f"{field}: still holds the example text" in result.stderr
     text = patient.read_text()
+    mine = {"date_of_birth": "1972-03-14", "phone": "+44 7700 900123", "email": "jo@real.test"}
     for field, placeholder in starter.PLACEHOLDERS.items():
-        if field.startswith("patient."):
-            text = text.replace(
-                f'"{placeholder}"', '"1972-03-14"' if "date" in field else "Jo Real"
-            )
+        section, name = field.split(".")
+        if section == "patient":
+            text = text.replace(f'"{placeholder}"', f'"{mine.get(name, "Jo Real")}"')
     text = "\n".join(line for line in text.splitlines() if '"<' not in line)
     patient.write_text(text)
     result = runner.invoke(cli, ["check", str(patient)], catch_exceptions=False)

@@ -30,7 +30,7 @@ from pydantic_core import PydanticCustomError
 from advocacy import dates
 from advocacy.errors import InvalidPatientError, Problem
 from advocacy.loading import load_data
-from advocacy.textcheck import MAX_LONG_TEXT, MAX_TEXT, plain_text
+from advocacy.textcheck import MAX_LONG_TEXT, MAX_TEXT, email_shape, phone_shape, plain_text
 from advocacy.validation import early_problems, problems_from_validation_error
 
 # Screening doses the label and consensus describe: 25 (very small patients,
@@ -152,6 +152,8 @@ def _not_a_timestamp(value: Any) -> Any:
 
 Date = Annotated[dt.date, BeforeValidator(_not_a_timestamp)]
 Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT), AfterValidator(plain_text)]
+Email = Annotated[Text, AfterValidator(email_shape)]
+Phone = Annotated[Text, AfterValidator(phone_shape)]
 LongText = Annotated[str, Field(min_length=1, max_length=MAX_LONG_TEXT), AfterValidator(plain_text)]
 
 
@@ -175,8 +177,8 @@ class PatientDetails(Section):
     date_of_birth: Date = Field(description="Date of birth, written YYYY-MM-DD.")
     diagnosis: Text = Field(description="For example: hereditary spastic paraplegia (SPG4).")
     hospital_number: Text | None = Field(None, description="NHS, MRN or clinic number.")
-    phone: Text | None = None
-    email: Text | None = None
+    phone: Phone | None = None
+    email: Email | None = None
     address: Text | None = None
 
     @field_validator("date_of_birth")
@@ -308,7 +310,7 @@ class Trial(Section):
 
 class EmergencyContact(Section):
     name: Text
-    phone: Text
+    phone: Phone
     relationship: Text | None = None
 
 

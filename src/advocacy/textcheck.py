@@ -9,6 +9,7 @@ escapes, so nothing a person typed can act on the terminal.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Tabs and line breaks are ordinary in a statement or an address.
@@ -87,3 +88,38 @@ def shown(value: object, limit: int = SHOWN) -> str:
     if len(text) > limit:
         text = f"{text[: limit - 1]}… ({len(str(value)):,} characters)"
     return printable(text)
+
+
+# An address a letter can print and a clinic can use: one @, a dot in the
+# domain, no commas or spaces (x@gmial,com is a typo, not an address).
+_EMAIL = re.compile(r"^[^@\s,;:<>()]+@[^@\s,;:<>()]+\.[^\W\d_]{2,}$")
+# Digits with the usual separators, an optional + and an extension.
+_PHONE = re.compile(r"^\+?[\d\s().\-/]+(\s*(ext\.?|extension|x)\s*\d+)?$", re.IGNORECASE)
+MIN_PHONE_DIGITS = 5
+
+
+def email_shape(value: str) -> str:
+    if not _EMAIL.match(value):
+        from pydantic_core import PydanticCustomError
+
+        raise PydanticCustomError(
+            "email_shape",
+            "{value} is not an e-mail address. Write it like name@example.org (check for a"
+            " comma where a dot should be).",
+            {"value": shown(value)},
+        )
+    return value
+
+
+def phone_shape(value: str) -> str:
+    digits = sum(c.isdigit() for c in value)
+    if not _PHONE.match(value) or digits < MIN_PHONE_DIGITS:
+        from pydantic_core import PydanticCustomError
+
+        raise PydanticCustomError(
+            "phone_shape",
+            "{value} is not a phone number. Write the digits, with spaces, + or brackets"
+            " if you like (for example +44 7700 900123).",
+            {"value": shown(value)},
+        )
+    return value
