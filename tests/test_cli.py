@@ -207,3 +207,26 @@ def test_render_refuses_a_logo_that_is_not_an_image(runner: CliRunner, tmp_path:
     assert result.exit_code == 2
     assert "organisation.logo" in result.stderr
     assert not (tmp_path / "p.pdf").exists()
+
+
+@pytest.mark.parametrize(
+    "command", ["init", "check", "render", "interview", "preview", "batch", "blank", "schema"]
+)
+def test_every_command_has_quiet_verbose_and_examples(runner: CliRunner, command: str) -> None:
+    result = runner.invoke(cli, [command, "--help"])
+    assert result.exit_code == 0
+    assert "-q, --quiet" in result.output
+    assert "-v, --verbose" in result.output
+    if command != "schema":
+        assert f"Examples:\n    advocacy {command}" in result.output
+
+
+def test_quiet_says_nothing_but_errors(runner: CliRunner, tmp_path: Path) -> None:
+    patient = tmp_path / "p.yaml"
+    shutil.copy(PATIENTS.parent.parent.parent / "examples" / "minimal.yaml", patient)
+    result = runner.invoke(cli, ["render", str(patient), "-q"])
+    assert result.exit_code == 0, result.output
+    assert result.output == ""
+    result = runner.invoke(cli, ["render", str(patient), "-q"])
+    assert result.exit_code == 1
+    assert "already exists" in result.stderr

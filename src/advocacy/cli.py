@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -30,10 +31,56 @@ Exit codes:
 """
 
 
+def _examples(*lines: str) -> str:
+    """A command's epilog: examples to copy, then the exit codes."""
+    shown = "\n".join(f"  {line}" for line in lines)
+    return f"\b\nExamples:\n{shown}\n\n{EXIT_CODES}"
+
+
 class _Failure(click.ClickException):
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
         self.exit_code = exit_code  # type: ignore[misc]
+
+
+def _verbosity() -> int:
+    """-1 with -q, 1 with -v, else 0 (outside a command too)."""
+    ctx = click.get_current_context(silent=True)
+    return int(ctx.meta.get("advocacy.verbosity", 0)) if ctx else 0
+
+
+def _set_verbosity(level: int) -> Callable[[click.Context, click.Parameter, bool], None]:
+    def callback(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+        if value:
+            ctx.meta["advocacy.verbosity"] = level
+
+    return callback
+
+
+def talk_options(func: F) -> F:
+    """-q and -v, the same on every command."""
+    func = click.option(
+        "-v",
+        "--verbose",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_verbosity(1),
+        help="Also say which versions ran and how long it took.",
+    )(func)
+    return click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_verbosity(-1),
+        help="Only errors: no progress, notes or warnings.",
+    )(func)
+
+
+def note(text: str) -> None:
+    """What was done ("Wrote p.pdf"), on standard error; silent with -q."""
+    if _verbosity() >= 0:
+        click.echo(printable(text), err=True)
 
 
 def reports_errors(func: F) -> F:
@@ -41,8 +88,14 @@ def reports_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        start = time.monotonic()
+        if _verbosity() > 0:
+            click.echo(_version_message(), err=True)
         try:
-            return func(*args, **kwargs)
+            result = func(*args, **kwargs)
+            if _verbosity() > 0:
+                click.echo(f"Done in {time.monotonic() - start:.1f} s.", err=True)
+            return result
         except AdvocacyError as exc:
             raise _Failure(printable(str(exc)), exc.exit_code) from exc
         except OSError as exc:
@@ -53,6 +106,8 @@ def reports_errors(func: F) -> F:
 
 
 def warn(problems: list[Problem], source: str) -> None:
+    if _verbosity() < 0:
+        return
     for problem in problems:
         click.echo(printable(f"Warning: {source}: {problem}"), err=True)
 
@@ -77,13 +132,13 @@ patient_file = click.argument(
 )
 
 
-def render_options(func: F) -> F:
+def render_options(func: F, *, lang_help: str = "") -> F:
     """Options shared by every command that renders a document."""
     decorators = [
         click.option(
             "--lang",
             type=click.Choice(LANGUAGES),
-            help="Language and spelling. Default: the file's, else en-US.",
+            help=lang_help or "Language and spelling. Default: the file's, else en-US.",
         ),
         click.option(
             "--paper",
@@ -123,7 +178,12 @@ def cli() -> None:
     """
 
 
-@cli.command(epilog=EXIT_CODES)
+@cli.command(
+    epilog=_examples(
+        "advocacy init                 # writes patient.yaml to fill in", "advocacy init me.yaml"
+    )
+)
+@talk_options
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default="patient.yaml")
 @click.option("--force", is_flag=True, help="Replace PATH if it exists.")
 @reports_errors
@@ -132,10 +192,11 @@ def init(path: Path, force: bool) -> None:
     from advocacy import starter
 
     starter.write_example(path, force=force)
-    click.echo(f"Wrote {path}. Fill it in, then run: advocacy check {path}", err=True)
+    note(f"Wrote {path}. Fill it in, then run: advocacy check {path}")
 
 
-@cli.command(epilog=EXIT_CODES)
+@cli.command(epilog=_examples("advocacy check me.yaml", "cat me.yaml | advocacy check -"))
+@talk_options
 @patient_file
 @reports_errors
 def check(file: Path) -> None:
@@ -146,10 +207,18 @@ def check(file: Path) -> None:
     warn(loaded.warnings, str(file))
     noun = "warning" if len(loaded.warnings) == 1 else "warnings"
     suffix = f" ({len(loaded.warnings)} {noun})" if loaded.warnings else ""
-    click.echo(f"{file}: OK{suffix}")
+    if _verbosity() >= 0:
+        click.echo(f"{file}: OK{suffix}")
 
 
-@cli.command(epilog=EXIT_CODES)
+@cli.command(
+    epilog=_examples(
+        "advocacy render me.yaml               # writes me.pdf",
+        "advocacy render me.yaml --lang en-GB -o letter.pdf",
+        "advocacy render me.yaml -o - | lp      # print it",
+    )
+)
+@talk_options
 @patient_file
 @click.option(
     "-o",
@@ -181,10 +250,11 @@ def render(
         file, output, fmt=fmt, force=force, strict=strict, on_warning=warn, **options
     )
     if written is not None:
-        click.echo(f"Wrote {written}", err=True)
+        note(f"Wrote {written}")
 
 
 @cli.command(epilog=EXIT_CODES)
+@talk_options
 def schema() -> None:
     """Print the JSON Schema of the patient file (for editor autocompletion)."""
     from advocacy.model import PatientFile
@@ -208,7 +278,8 @@ def _prompt(text: str) -> str:
         raise Interrupted from None
 
 
-@cli.command(epilog=EXIT_CODES)
+@cli.command(epilog=_examples("advocacy interview", "advocacy interview --from me.yaml"))
+@talk_options
 @click.option(
     "-o",
     "--output",
@@ -241,7 +312,12 @@ def interview(output: Path | None, start: Path | None, force: bool) -> None:
     )
 
 
-@cli.command(epilog=EXIT_CODES)
+@cli.command(
+    epilog=_examples(
+        "advocacy preview me.yaml --pages 1", "advocacy preview letter.pdf -o pictures --dpi 150"
+    )
+)
+@talk_options
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "-o",
@@ -275,7 +351,7 @@ def preview(
         file, folder, pages=pages, dpi=dpi, force=force, on_warning=warn, **options
     )
     for path in written:
-        click.echo(f"Wrote {path}", err=True)
+        note(f"Wrote {path}")
 
 
 def _progress_sink(enabled: bool) -> Any:
@@ -305,7 +381,14 @@ def _progress_sink(enabled: bool) -> Any:
     return update
 
 
-@cli.command(epilog=EXIT_CODES)
+@cli.command(
+    epilog=_examples(
+        "advocacy batch members.xlsx --dry-run",
+        "advocacy batch members.csv --out-dir letters --org group.yaml",
+        "advocacy batch members.csv --combined all.pdf --duplex",
+    )
+)
+@talk_options
 @click.argument(
     "roster", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
@@ -372,7 +455,6 @@ def _progress_sink(enabled: bool) -> Any:
     "--dry-run", is_flag=True, help="Check every row and say what would be made; write nothing."
 )
 @click.option("--force", is_flag=True, help="Replace PDFs and files that exist.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no warnings.")
 @click.option(
     "--roster-template",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -383,7 +465,6 @@ def _progress_sink(enabled: bool) -> Any:
 def batch(
     roster: Path | None,
     roster_template: Path | None,
-    quiet: bool,
     **settings: Any,
 ) -> None:
     """One PDF per member of ROSTER (.csv, .xlsx, or a .yaml/.json list).
@@ -399,22 +480,29 @@ def batch(
 
     if roster_template is not None:
         write_template(roster_template, force=settings["force"])
-        click.echo(f"Wrote {roster_template}", err=True)
+        note(f"Wrote {roster_template}")
         return
     if roster is None:
         msg = "give a ROSTER file, or --roster-template FILE."
         raise click.UsageError(msg)
+    quiet = _verbosity() < 0
     result = batches.run_command(roster, settings, on_progress=_progress_sink(not quiet))
     for line in result.problem_lines():
         click.echo(printable(line), err=True)
     if not quiet:
         for label, problem in result.warnings:
             warn([problem], f"{roster} {label}".rstrip())
-    click.echo(result.summary(), err=True)
+    note(result.summary())
     click.get_current_context().exit(result.exit_code)
 
 
-@cli.command(epilog=EXIT_CODES)
+@cli.command(
+    epilog=_examples(
+        "advocacy blank -n 20 --org group.yaml -o blanks.pdf",
+        "advocacy blank --fillable -o fill-in.pdf",
+    )
+)
+@talk_options
 @click.option(
     "-n",
     "--copies",
@@ -443,7 +531,11 @@ def batch(
     help="The group's branding file: name, logo (PNG or SVG), website, phone, message.",
 )
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
-@render_options
+@functools.partial(
+    render_options,
+    # A blank copy has no patient file whose language could be the default.
+    lang_help="Language and spelling. Default: en-US (there is no patient file to follow).",
+)
 @reports_errors
 def blank(output: Path, **settings: Any) -> None:
     """Copies to fill in by hand: lines and boxes where the patient's details
@@ -454,4 +546,4 @@ def blank(output: Path, **settings: Any) -> None:
     result = blanks.make_blank(output, **settings)
     if result.path is not None:
         copies = "1 copy" if result.copies == 1 else f"{result.copies} copies"
-        click.echo(f"Wrote {result.path} ({copies}, {result.pages} pages)", err=True)
+        note(f"Wrote {result.path} ({copies}, {result.pages} pages)")
