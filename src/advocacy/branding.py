@@ -23,8 +23,8 @@ from pydantic import ValidationError
 
 from advocacy.errors import AdvocacyError, InvalidPatientError, Problem
 from advocacy.loading import kind_of, load_data, read_bytes
-from advocacy.model import Organisation, anchor_logo
-from advocacy.validation import problems_from_validation_error
+from advocacy.model import DocumentSettings, Organisation, anchor_logo
+from advocacy.validation import early_problems, problems_from_validation_error
 
 # A logo prints about 18 mm tall: a few hundred pixels is plenty, and every
 # member's PDF carries a copy, so a large file makes every PDF large.
@@ -59,12 +59,22 @@ class Branding:
         return self.logo.as_uri() if self.logo else None
 
 
+# What a group may set once for all its letters, besides its branding.
+GROUP_SETTINGS = ("language", "paper")
+
+
 def load_organisation(path: Path) -> Organisation:
     """Read ``--org FILE``: the organisation's fields, bare or under ``organisation:``.
 
     A relative logo path is relative to the file, so the file and its logo can
     be kept together and used from any folder.
     """
+    return load_group(path)[0]
+
+
+def load_group(path: Path) -> tuple[Organisation, dict[str, str]]:
+    """``--org FILE``'s organisation and the settings it gives every letter
+    (``language: en-GB``, ``paper: a4``), as a patient file's ``document:`` holds them."""
     source = str(path)
     raw = load_data(path)
     if isinstance(raw, Mapping) and set(raw) == {"organisation"}:
@@ -74,7 +84,17 @@ def load_organisation(path: Path) -> Organisation:
             source,
             [Problem("", "is not a set of fields.", "Write name:, logo:, website:, phone:.")],
         )
-    return validate_organisation(raw, source, base=path.parent)
+    settings = {k: raw[k] for k in GROUP_SETTINGS if k in raw}
+    organisation = validate_organisation(
+        {k: v for k, v in raw.items() if k not in GROUP_SETTINGS}, source, base=path.parent
+    )
+    try:
+        checked = DocumentSettings.model_validate(settings)
+    except ValidationError as exc:
+        raise InvalidPatientError(
+            source, problems_from_validation_error(exc, DocumentSettings)
+        ) from None
+    return organisation, checked.model_dump(include=set(settings), exclude_none=True)
 
 
 def with_logo_from(data: dict[str, Any], base: Path) -> dict[str, Any]:
@@ -85,14 +105,21 @@ def with_logo_from(data: dict[str, Any], base: Path) -> dict[str, Any]:
 
 def validate_organisation(raw: Mapping[str, Any], source: str, *, base: Path) -> Organisation:
     data = with_logo_from({"organisation": dict(raw)}, base)["organisation"]
+    early, data = early_problems(data, Organisation)  # a placeholder from `init --org`
     try:
-        return Organisation.model_validate(data)
+        organisation = Organisation.model_validate(data)
     except ValidationError as exc:
-        problems = problems_from_validation_error(exc, Organisation)
-        raise InvalidPatientError(
-            source,
-            [Problem(f"organisation.{p.path}".rstrip("."), p.message, p.fix) for p in problems],
-        ) from None
+        said = {p.path for p in early}
+        late = problems_from_validation_error(exc, Organisation)
+        problems = early + [p for p in late if p.path not in said]
+    else:
+        if not early:
+            return organisation
+        problems = early
+    raise InvalidPatientError(
+        source,
+        [Problem(f"organisation.{p.path}".rstrip("."), p.message, p.fix) for p in problems],
+    )
 
 
 def brand(organisation: Organisation | None, source: str = "") -> Branding | None:

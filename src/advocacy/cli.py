@@ -185,12 +185,24 @@ def cli() -> None:
 )
 @talk_options
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default="patient.yaml")
+@click.option(
+    "--org",
+    "group",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a commented group file here instead (name, logo, language, paper…),"
+    " for batch --org and blank --org.",
+)
 @click.option("--force", is_flag=True, help="Replace PATH if it exists.")
 @reports_errors
-def init(path: Path, force: bool) -> None:
-    """Write a commented example patient file to PATH (default patient.yaml)."""
+def init(path: Path, group: Path | None, force: bool) -> None:
+    """Write a patient file to fill in to PATH (default patient.yaml): placeholders
+    such as <your full name> that check refuses until they are replaced."""
     from advocacy import starter
 
+    if group is not None:
+        starter.write_group(group, force=force)
+        note(f"Wrote {group}. Fill it in, then use it with: advocacy batch ROSTER --org {group}")
+        return
     starter.write_example(path, force=force)
     note(f"Wrote {path}. Fill it in, then run: advocacy check {path}")
 

@@ -80,3 +80,36 @@ def starter_text() -> str:
 
 def write_example(path: Path, *, force: bool = False) -> None:
     output.write_atomic(path, starter_text().encode("utf-8"), force=force)
+
+
+GROUP_TEMPLATE = """\
+# advocacy group file
+# -------------------
+# A support group's branding and settings, printed on every letter it makes:
+#   advocacy batch members.csv --org {name}
+#   advocacy blank --copies 50 --org {name}
+#
+# Lines starting with # are notes. Delete any optional line you do not need.
+
+name: "<your group's name, as it should appear on the letter>"   # REQUIRED
+
+# A local PNG or SVG file; a relative path starts from this file's folder.
+# It prints about 18 mm tall: a few hundred pixels is plenty.
+# logo: logo.png
+
+# website: https://www.example.org
+# phone: "+44 20 7946 0000"
+# message: Supporting people with HSP
+
+# For every letter, unless a member's row says otherwise (--lang and --paper
+# on the command line override both).
+# language: en-GB          # en-US (mcg, Letter paper) or en-GB (micrograms, A4)
+# paper: a4                # a4 or letter; default follows the language
+"""
+GROUP_PLACEHOLDER = "<your group's name, as it should appear on the letter>"
+_PLACEHOLDER_TEXTS = _PLACEHOLDER_TEXTS | {GROUP_PLACEHOLDER}
+
+
+def write_group(path: Path, *, force: bool = False) -> None:
+    text = GROUP_TEMPLATE.format(name=path.name)
+    output.write_atomic(path, text.encode("utf-8"), force=force)

@@ -722,3 +722,58 @@ CASES = [
         {"big.pdf": big_pdf()},
     ),
 ]
+
+
+def _group(language: str = "") -> str:
+    from advocacy import starter
+
+    text = starter.GROUP_TEMPLATE.format(name="g.yaml")
+    if language:
+        text = text.replace(f'"{starter.GROUP_PLACEHOLDER}"', "Leeds HSP Group")
+        text = text.replace("# language: en-GB", f"language: {language}")
+    return text
+
+
+def _a4(path: Path) -> None:
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        assert round(float(pdf.pages[0].mediabox[2])) == 595, pdf.pages[0].mediabox
+
+
+CASES += [
+    Case(
+        "group-file-from-init-as-written",
+        ["blank", "--org", "g.yaml", "-o", "b.pdf"],
+        2,
+        "organisation.name: still holds the example text",
+        {"g.yaml": _group()},
+    ),
+    Case(
+        "group-file-sets-language-and-paper",
+        ["blank", "--org", "g.yaml", "-o", "b.pdf"],
+        0,
+        "Wrote b.pdf",
+        {"g.yaml": _group("en-GB")},
+        creates=("b.pdf",),
+        then=lambda d: _a4(d / "b.pdf"),
+    ),
+    Case(
+        "group-file-bad-language",
+        ["blank", "--org", "g.yaml", "-o", "b.pdf"],
+        2,
+        "language: 'British' is not allowed. Use one of: 'en-US' or 'en-GB'",
+        {"g.yaml": _group("British")},
+    ),
+]
+CASES.append(
+    Case(
+        "group-file-language-in-batch",
+        ["batch", "r.csv", "--out-dir", "out", "--org", "g.yaml"],
+        0,
+        "1 PDF written",
+        {"r.csv": CSV_HEAD + GOOD_ROW + ",50\n", "g.yaml": _group("en-GB")},
+        creates=("out/Sam-Good-1970-01-02.pdf", "out/manifest.csv"),
+        then=lambda d: _a4(d / "out/Sam-Good-1970-01-02.pdf"),
+    )
+)
