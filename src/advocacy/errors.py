@@ -22,9 +22,11 @@ class Problem:
     path: str
     message: str
     fix: str = ""
+    line: int | None = None  # where in the file, when it is known (YAML)
 
     def __str__(self) -> str:
-        text = f"{self.path}: {self.message}" if self.path else self.message
+        where = f"{self.path} (line {self.line})" if self.line else self.path
+        text = f"{where}: {self.message}" if where else self.message
         return f"{text} {self.fix}".strip() if self.fix else text
 
 

@@ -161,18 +161,31 @@ def read_text(path: Path, *, limit: int = MAX_FILE_BYTES) -> str:
 
 def load_data(path: Path, *, limit: int = MAX_FILE_BYTES, suffix: str | None = None) -> Any:
     """Read and parse a YAML, TOML or JSON file (standard input is YAML, which covers JSON)."""
+    return load_data_with_lines(path, limit=limit, suffix=suffix)[0]
+
+
+def load_data_with_lines(
+    path: Path, *, limit: int = MAX_FILE_BYTES, suffix: str | None = None
+) -> tuple[Any, dict[str, int]]:
+    """``load_data`` and, for YAML, the line of each field (``{"patient.name": 3}``)."""
     source = str(path)
     if suffix is None:
         suffix = ".yaml" if source == STDIN else path.suffix
-    return parse_text(read_text(path, limit=limit), suffix, source)
+    lines: dict[str, int] = {}
+    data = _parse(read_text(path, limit=limit), suffix, source, lines)
+    return data, lines
 
 
 def parse_text(text: str, suffix: str, source: str) -> Any:
     """Parse a file's text by its extension; mistakes name the line and the fix."""
+    return _parse(text, suffix, source, {})
+
+
+def _parse(text: str, suffix: str, source: str, lines: dict[str, int]) -> Any:
     suffix = suffix.lower()
     try:
         if suffix in {".yaml", ".yml"}:
-            data = _load_yaml(text, source)
+            data = _load_yaml(text, source, lines)
         elif suffix == ".toml":
             data = _toml_loads(text)
         elif suffix == ".json":
@@ -221,7 +234,7 @@ def check_shape(data: Any, source: str) -> None:
             stack += [(v, depth + 1) for v in value]
 
 
-def _load_yaml(text: str, source: str) -> Any:
+def _load_yaml(text: str, source: str, lines: dict[str, int]) -> Any:
     # YAML 1.2 on purpose: PyYAML's 1.1 reads 050 as 40 and NO as False.
     from ruamel.yaml import YAML
 
@@ -231,6 +244,7 @@ def _load_yaml(text: str, source: str) -> Any:
     if node is None:
         return None
     _check_nodes(node, source)
+    lines.update(_field_lines(node))
     return yaml.constructor.construct_document(node)
 
 
@@ -281,6 +295,33 @@ def _check_nodes(root: Any, source: str) -> None:
         open_nodes.add(key)
         stack.append((node, depth, True))
         stack += [(child, depth + 1, False) for child in _children(node, MappingNode, SequenceNode)]
+
+
+def _field_lines(root: Any) -> dict[str, int]:
+    """The line each field path starts on, for messages; each node is visited once,
+    so aliases add nothing and cost nothing."""
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    found: dict[str, int] = {}
+    seen: set[int] = set()
+    stack: list[tuple[Any, str]] = [(root, "")]
+    while stack:
+        node, path = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                if isinstance(key, ScalarNode):
+                    inner = f"{path}.{key.value}" if path else str(key.value)
+                    found.setdefault(inner, key.start_mark.line + 1)
+                    stack.append((value, inner))
+        elif isinstance(node, SequenceNode):
+            for index, item in enumerate(node.value):
+                inner = f"{path}[{index + 1}]"
+                found.setdefault(inner, item.start_mark.line + 1)
+                stack.append((item, inner))
+    return found
 
 
 def _children(node: Any, mapping: type, sequence: type) -> list[Any]:

@@ -29,9 +29,9 @@ from pydantic_core import PydanticCustomError
 
 from advocacy import dates
 from advocacy.errors import InvalidPatientError, Problem
-from advocacy.loading import load_data
+from advocacy.loading import load_data_with_lines
 from advocacy.textcheck import MAX_LONG_TEXT, MAX_TEXT, email_shape, phone_shape, plain_text
-from advocacy.validation import early_problems, problems_from_validation_error
+from advocacy.validation import at_lines, early_problems, problems_from_validation_error
 
 # Screening doses the label and consensus describe: 25 (very small patients,
 # people who rely on spasticity) up to the label's highest test bolus, 100.
@@ -426,8 +426,11 @@ def validate_patient(raw: Any, source: str, *, today: dt.date | None = None) -> 
 def load_patient(path: str | Path, *, today: dt.date | None = None) -> LoadedPatient:
     """Read, parse and validate a patient file."""
     path = Path(path)
-    raw = anchor_logo(load_data(path), path.parent)
-    return validate_patient(raw, str(path), today=today)
+    data, lines = load_data_with_lines(path)
+    try:
+        return validate_patient(anchor_logo(data, path.parent), str(path), today=today)
+    except InvalidPatientError as exc:
+        raise InvalidPatientError(exc.source, at_lines(exc.problems, lines)) from None
 
 
 def anchor_logo(data: Any, base: Path) -> Any:

@@ -7,8 +7,10 @@ need to know which field, what is wrong with it and what to write instead.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import math
+import re
 import types
 import typing
 from typing import Any
@@ -102,6 +104,22 @@ def _problem(error: ErrorDetails, root: type[BaseModel]) -> Problem:
     if len(message) > 400:
         message = f"{message[:400]}…"
     return Problem(path, printable(message))
+
+
+def at_lines(problems: list[Problem], lines: dict[str, int]) -> list[Problem]:
+    """Each problem with the line of its field, or of the nearest section that is
+    there (a missing field: the section it belongs in)."""
+    if not lines:
+        return problems
+    placed = []
+    for problem in problems:
+        path = problem.path
+        while path and path not in lines:
+            shorter = re.sub(r"(\.[^.\[]*|\[\d+\])$", "", path)
+            path = shorter if shorter != path else ""
+        line = lines.get(path) if path else None
+        placed.append(dataclasses.replace(problem, line=line))
+    return placed
 
 
 def _show(value: Any) -> str:

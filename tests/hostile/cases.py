@@ -247,14 +247,14 @@ CASES = [
         "dose-dot-inf",
         ["check", "p.yaml"],
         2,
-        "trial.first_dose_mcg: inf is not a number that can be printed",
+        "trial.first_dose_mcg (line 6): inf is not a number that can be printed",
         {"p.yaml": patient(extra="trial:\n  first_dose_mcg: .inf\n")},
     ),
     Case(
         "dose-1e400",
         ["check", "p.yaml"],
         2,
-        "trial.first_dose_mcg: inf is not a number",
+        "trial.first_dose_mcg (line 6): inf is not a number",
         {"p.yaml": patient(extra="trial:\n  first_dose_mcg: 1e400\n")},
     ),
     Case(
@@ -271,7 +271,7 @@ CASES = [
         "oral-dose-nan",
         ["check", "p.yaml"],
         2,
-        "medication.oral_baclofen_mg_per_day: nan is not a number",
+        "medication.oral_baclofen_mg_per_day (line 6): nan is not a number",
         {"p.yaml": patient(extra="medication:\n  oral_baclofen_mg_per_day: .nan\n")},
     ),
     Case(
@@ -296,7 +296,7 @@ CASES = [
             + patient("Sam Two", "trial:\n  first_dose_mcg: .inf\n").replace("\n", "\n  ").rstrip()
             + "\n"
         },
-        creates=("out/Sam-Minimal-1970-01-02.pdf",),
+        creates=("out/Sam-Minimal-1970-01-02.pdf", "out/manifest.csv"),
     ),
     Case(
         "bengali-digits-dose",
@@ -312,7 +312,7 @@ CASES = [
         1,
         "row 2: has a cell longer than 100,000 characters",
         {"r.csv": CSV_HEAD + "Sam Huge," + "x" * 200_000 + ",HSP,50\n" + GOOD_ROW + ",50\n"},
-        creates=("out/Sam-Good-1970-01-02.pdf",),
+        creates=("out/Sam-Good-1970-01-02.pdf", "out/manifest.csv"),
     ),
     Case(
         "xlsx-huge-dimension",
@@ -325,7 +325,7 @@ CASES = [
                 dimension="A1:XFD1048576",
             )
         },
-        creates=("out/Sam-Good-1970-01-02.pdf",),
+        creates=("out/Sam-Good-1970-01-02.pdf", "out/manifest.csv"),
     ),
     Case("xlsx-zip-bomb", ["batch", "r.xlsx"], 2, "unpacks to 300 MB", {"r.xlsx": xlsx_zip_bomb()}),
     Case(
@@ -390,14 +390,14 @@ CASES = [
         "name-100000-characters",
         ["check", "p.yaml"],
         2,
-        "patient.name: is 100,000 characters long; the limit is 2,000",
+        "patient.name (line 2): is 100,000 characters long; the limit is 2,000",
         {"p.yaml": patient("x" * 100_000)},
     ),
     Case(
         "statement-too-long",
         ["check", "p.yaml"],
         2,
-        "statement: is 29,999 characters long; the limit is 20,000",
+        "statement (line 5): is 29,999 characters long; the limit is 20,000",
         {"p.yaml": patient(extra="statement: " + "word " * 6000 + "\n")},
     ),
     Case(
@@ -413,14 +413,14 @@ CASES = [
         "impossible-date-feb-29",
         ["check", "p.yaml"],
         2,
-        "patient.date_of_birth: '2023-02-29' is not a day on the calendar",
+        "patient.date_of_birth (line 3): '2023-02-29' is not a day on the calendar",
         {"p.yaml": patient(dob="2023-02-29")},
     ),
     Case(
         "impossible-date-zeros",
         ["check", "p.yaml"],
         2,
-        "patient.date_of_birth: '0000-00-00' is not a day on the calendar",
+        "patient.date_of_birth (line 3): '0000-00-00' is not a day on the calendar",
         {"p.yaml": patient(dob="0000-00-00")},
     ),
     Case("date-in-words", ["check", "p.yaml"], 0, "OK", {"p.yaml": patient(dob="14 March 1972")}),
@@ -449,7 +449,7 @@ CASES = [
         "empty-required-field",
         ["check", "p.yaml"],
         2,
-        "patient.name: is empty. Fill it in",
+        "patient.name (line 2): is empty. Fill it in",
         {"p.yaml": "patient:\n  name:\n  date_of_birth: 1970-01-02\n  diagnosis: HSP\n"},
     ),
     # ---------------------------------------------------------------- example data
@@ -457,14 +457,14 @@ CASES = [
         "init-file-as-written",
         ["check", "p.yaml"],
         2,
-        "patient.name: still holds the example text '<your full name>'",
+        "patient.name (line 13): still holds the example text '<your full name>'",
         {"p.yaml": _starter()},
     ),
     Case(
         "init-file-only-name-changed",
         ["render", "p.yaml"],
         2,
-        "patient.email: still holds the example text",
+        "patient.email (line 19): still holds the example text",
         {"p.yaml": _starter().replace('"<your full name>"', "Jo Real")},
     ),
     Case(
@@ -479,7 +479,7 @@ CASES = [
         "bidi-override-in-name",
         ["check", "p.yaml"],
         2,
-        "patient.name: contains U+202E (RIGHT-TO-LEFT OVERRIDE)",
+        "patient.name (line 2): contains U+202E (RIGHT-TO-LEFT OVERRIDE)",
         {"p.yaml": patient('"Sam \\u202enosnhoJ"')},
     ),
     Case(
@@ -493,14 +493,14 @@ CASES = [
         "name-only-invisible",
         ["check", "p.yaml"],
         2,
-        "patient.name: contains U+200B",
+        "patient.name (line 2): contains U+200B",
         {"p.yaml": patient('"\\u200b\\u200b\\u200b"')},
     ),
     Case(
         "bell-and-escape-in-statement",
         ["check", "p.yaml"],
         2,
-        "statement: contains U+0007 (BEL",
+        "statement (line 5): contains U+0007 (BEL",
         {"p.yaml": patient(extra='statement: "Hello\\a\\e[2J"\n')},
     ),
     Case(
