@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -30,7 +31,7 @@ def test_init_check_render(runner: CliRunner, tmp_path: Path) -> None:
         "appointment.clinician",
         "emergency_contact.name",
     ):
-        assert f"{field}: still holds the example text" in result.stderr
+        assert re.search(rf"{field} \(line \d+\): still holds the example text", result.stderr)
     text = patient.read_text()
     mine = {"date_of_birth": "1972-03-14", "phone": "+44 7700 900123", "email": "jo@real.test"}
     for field, placeholder in starter.PLACEHOLDERS.items():
@@ -70,7 +71,7 @@ def test_check_invalid_exits_2(runner: CliRunner, fixture: str, path: str) -> No
     result = runner.invoke(cli, ["check", str(PATIENTS / fixture)])
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: ")
-    assert f"- {path}:" in result.stderr
+    assert f"- {path} (line " in result.stderr  # the field, and where it is in the file
     assert "Traceback" not in result.output
 
 
