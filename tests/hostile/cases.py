@@ -777,3 +777,66 @@ CASES.append(
         then=lambda d: _a4(d / "out/Sam-Good-1970-01-02.pdf"),
     )
 )
+
+MARKUP = (
+    "statement: \"<b>bold</b> {{ 7*7 }} {% include '/etc/passwd' %}"
+    ' <link rel=stylesheet href=\\"file:///etc/passwd\\"> <img src=\\"http://example.com/x.png\\">"\n'
+    'goals:\n  - "<script>alert(1)</script>"\n  - "{{ config }}"\n'
+    "appointment:\n  clinic: \"<iframe src='file:///etc/shadow'>\"\n"
+)
+
+CASES += [
+    Case(
+        "markup-and-template-syntax-print-literally",
+        ["render", "p.yaml", "--format", "html"],
+        0,
+        "Wrote p.html",
+        {"p.yaml": patient("\"<img src='file:///etc/passwd'> {{ name }}\"", MARKUP)},
+        creates=("p.html",),
+        then=lambda d: _escaped(d / "p.html"),
+    ),
+    Case(
+        "markup-rendered-to-pdf-reads-nothing",
+        ["render", "p.yaml"],
+        0,
+        "Wrote p.pdf",
+        {"p.yaml": patient("\"<img src='file:///etc/passwd'> {{ name }}\"", MARKUP)},
+        creates=("p.pdf",),
+    ),
+    Case(
+        "path-traversal-and-reserved-names-in-file-names",
+        ["batch", "r.csv", "--out-dir", "out"],
+        0,
+        "3 PDFs written",
+        {
+            "r.csv": CSV_HEAD
+            + "../../etc/passwd,1970-01-02,HSP,50\nCON,1970-01-02,HSP,50\n"
+            + '"a/b\\\\c:d*e?f",1970-01-02,HSP,50\n'
+        },
+        creates=(
+            "out/etc-passwd-1970-01-02.pdf",
+            "out/CON-1970-01-02.pdf",  # only CON itself is reserved on Windows
+            "out/a-b-c-d-e-f-1970-01-02.pdf",
+            "out/manifest.csv",
+        ),
+    ),
+]
+
+
+CASES.append(
+    Case(
+        "reserved-name-alone",
+        ["batch", "r.csv", "--out-dir", "out", "--name-pattern", "{name}"],
+        0,
+        "1 PDF written",
+        {"r.csv": CSV_HEAD + "CON,1970-01-02,HSP,50\n"},
+        creates=("out/_CON.pdf", "out/manifest.csv"),
+    )
+)
+
+
+def _escaped(html: Path) -> None:
+    text = html.read_text(encoding="utf-8")
+    assert "&lt;b&gt;bold&lt;/b&gt;" in text
+    assert "{{ 7*7 }}" in text and "49" not in text.split("{{ 7*7 }}")[1][:5]
+    assert "<script>" not in text and "<iframe" not in text
