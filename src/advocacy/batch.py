@@ -42,10 +42,9 @@ from advocacy import branding, document, fontcheck, loading, output, pipeline
 from advocacy.dates import DayMonthOrder
 from advocacy.errors import AdvocacyError, InvalidPatientError, Problem
 from advocacy.model import PatientFile, validate_patient
-from advocacy.options import RenderOptions
+from advocacy.options import DEFAULT_NAME_PATTERN, RenderOptions
 from advocacy.roster import Roster, Row, deep_merge, open_roster
 
-DEFAULT_NAME_PATTERN = "{name}-{date_of_birth}"
 NAME_FIELDS = ("name", "preferred_name", "date_of_birth", "hospital_number", "clinic", "row")
 # Rows one worker renders before it is replaced: WeasyPrint's native memory
 # grows about 30 KiB a letter even with one FontConfiguration, and a fresh

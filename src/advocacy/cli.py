@@ -18,7 +18,7 @@ import click
 
 from advocacy import __version__
 from advocacy.errors import AdvocacyError, Problem, describe_os_error
-from advocacy.options import LANGUAGES, PAPERS, PDF_VARIANTS
+from advocacy.options import DEFAULT_NAME_PATTERN, LANGUAGES, PAPERS, PDF_VARIANTS
 from advocacy.textcheck import printable
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -422,7 +422,7 @@ def _progress_sink(enabled: bool) -> Any:
 )
 @click.option(
     "--name-pattern",
-    default="{name}-{date_of_birth}",
+    default=DEFAULT_NAME_PATTERN,
     show_default=True,
     help="File names from {name}, {date_of_birth}, {preferred_name}, {hospital_number},"
     " {clinic}, {row}; made safe for every disk; a repeat gets -2.",

@@ -296,7 +296,7 @@ CASES = [
             + patient("Sam Two", "trial:\n  first_dose_mcg: .inf\n").replace("\n", "\n  ").rstrip()
             + "\n"
         },
-        creates=("out/Sam-Minimal-1970-01-02.pdf", "out/manifest.csv"),
+        creates=("out/1-Sam-Minimal.pdf", "out/manifest.csv"),
     ),
     Case(
         "bengali-digits-dose",
@@ -312,7 +312,7 @@ CASES = [
         1,
         "row 2: has a cell longer than 100,000 characters",
         {"r.csv": CSV_HEAD + "Sam Huge," + "x" * 200_000 + ",HSP,50\n" + GOOD_ROW + ",50\n"},
-        creates=("out/Sam-Good-1970-01-02.pdf", "out/manifest.csv"),
+        creates=("out/3-Sam-Good.pdf", "out/manifest.csv"),
     ),
     Case(
         "xlsx-huge-dimension",
@@ -325,7 +325,7 @@ CASES = [
                 dimension="A1:XFD1048576",
             )
         },
-        creates=("out/Sam-Good-1970-01-02.pdf", "out/manifest.csv"),
+        creates=("out/2-Sam-Good.pdf", "out/manifest.csv"),
     ),
     Case("xlsx-zip-bomb", ["batch", "r.xlsx"], 2, "unpacks to 300 MB", {"r.xlsx": xlsx_zip_bomb()}),
     Case(
@@ -334,10 +334,8 @@ CASES = [
         0,
         "2 columns left out, not being patient-file fields: A (Member ID), E (Notes)",
         {"r.csv": "Member ID,Name,Date of birth,Diagnosis,Notes\n7,Sam Good,1970-01-02,HSP,=1+1\n"},
-        creates=("out/Sam-Good-1970-01-02.pdf", "out/manifest.csv"),
-        then=lambda d: _manifest_says(
-            d / "out/manifest.csv", "2,Sam Good,Sam-Good-1970-01-02.pdf,rendered"
-        ),
+        creates=("out/2-Sam-Good.pdf", "out/manifest.csv"),
+        then=lambda d: _manifest_says(d / "out/manifest.csv", "2,Sam Good,2-Sam-Good.pdf,rendered"),
     ),
     Case(
         "export-misspelt-column",
@@ -382,7 +380,7 @@ CASES = [
         ["batch", "r.csv", "--out-dir", "out"],
         0,
         "1 already there (skipped; --force replaces them)",
-        {"r.csv": CSV_HEAD + GOOD_ROW + ",50\n", "out/Sam-Good-1970-01-02.pdf": b"%PDF-1.7 mine"},
+        {"r.csv": CSV_HEAD + GOOD_ROW + ",50\n", "out/2-Sam-Good.pdf": b"%PDF-1.7 mine"},
         creates=("out/manifest.csv",),
     ),
     # ---------------------------------------------------------------- field sizes
@@ -773,8 +771,8 @@ CASES.append(
         0,
         "1 PDF written",
         {"r.csv": CSV_HEAD + GOOD_ROW + ",50\n", "g.yaml": _group("en-GB")},
-        creates=("out/Sam-Good-1970-01-02.pdf", "out/manifest.csv"),
-        then=lambda d: _a4(d / "out/Sam-Good-1970-01-02.pdf"),
+        creates=("out/2-Sam-Good.pdf", "out/manifest.csv"),
+        then=lambda d: _a4(d / "out/2-Sam-Good.pdf"),
     )
 )
 
@@ -814,9 +812,9 @@ CASES += [
             + '"a/b\\\\c:d*e?f",1970-01-02,HSP,50\n'
         },
         creates=(
-            "out/etc-passwd-1970-01-02.pdf",
-            "out/CON-1970-01-02.pdf",  # only CON itself is reserved on Windows
-            "out/a-b-c-d-e-f-1970-01-02.pdf",
+            "out/2-..-..-etc-passwd.pdf",  # no folder in a name: never outside out/
+            "out/3-CON.pdf",  # only CON itself is reserved on Windows
+            "out/4-a-b-c-d-e-f.pdf",
             "out/manifest.csv",
         ),
     ),
