@@ -284,7 +284,7 @@ def _prompt(text: str) -> str:
     from advocacy.interview import Interrupted
 
     try:
-        return click.prompt(text, default="", show_default=False, prompt_suffix=" ")
+        return click.prompt(printable(text), default="", show_default=False, prompt_suffix=" ")
     except click.Abort:
         click.echo()
         raise Interrupted from None

@@ -838,3 +838,16 @@ def _escaped(html: Path) -> None:
     assert "&lt;b&gt;bold&lt;/b&gt;" in text
     assert "{{ 7*7 }}" in text and "49" not in text.split("{{ 7*7 }}")[1][:5]
     assert "<script>" not in text and "<iframe" not in text
+
+
+CASES.append(
+    Case(
+        # The longest text a file may hold, as one word: the layout's worst case.
+        "statement-at-the-limit-one-word-renders",
+        ["render", "p.yaml"],
+        0,
+        "Wrote p.pdf",
+        {"p.yaml": patient(extra='statement: "' + "x" * 19_999 + '"\n')},
+        creates=("p.pdf",),
+    )
+)
