@@ -479,7 +479,7 @@ def batch(
     roster_template: Path | None,
     **settings: Any,
 ) -> None:
-    """One PDF per member of ROSTER (.csv, .xlsx, or a .yaml/.json list).
+    """One PDF per member of ROSTER (.csv, .xlsx, .ods, .xls, or a .yaml/.json list).
 
     Headers are the patient file's field paths (patient.name,
     patient.date_of_birth, trial.first_dose_mcg…) or their labels (Name, Date

@@ -36,8 +36,10 @@ from advocacy.validation import is_number
 LIST_SEPARATOR = ";"
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+# LibreOffice's own format and Excel's old one, read by calamine.
+CALAMINE_SUFFIXES = {".ods", ".xls"}
 LIST_SUFFIXES = {".yaml", ".yml", ".json"}
-SUFFIXES = CSV_SUFFIXES | XLSX_SUFFIXES | LIST_SUFFIXES
+SUFFIXES = CSV_SUFFIXES | XLSX_SUFFIXES | CALAMINE_SUFFIXES | LIST_SUFFIXES
 # A few thousand members as CSV is a few megabytes; a workbook is zipped.
 MAX_ROSTER_BYTES = 64 * 1024 * 1024
 # Members in one run; more is a mistake (or a bomb), and a run that long
@@ -333,7 +335,7 @@ class Roster:
     """An opened roster: its header is checked; ``rows()`` reads the members lazily."""
 
     path: Path
-    kind: str  # "csv", "xlsx" or "list"
+    kind: str  # "csv", "xlsx", "calamine" (.ods, .xls) or "list"
     headers: tuple[Header, ...] = ()
     delimiter: str = ","
     records: list[Any] | None = field(default=None, repr=False)
@@ -379,6 +381,8 @@ class Roster:
         """The cells of every row below the header."""
         if self.kind == "csv":
             records = _csv_records(self.path, self.delimiter)
+        elif self.kind == "calamine":
+            records = _calamine_records(self.path)
         else:
             records = _xlsx_records(self.path)
         next(records, None)
@@ -510,12 +514,16 @@ def open_roster(
         header_cells = next((cells for _, cells in _csv_records(path, delimiter)), ())
         roster = _tabular(path, "csv", header_cells, delimiter, strict_columns=strict_columns)
         return _with_date_order(roster, date_order)
-    if suffix in {".xls", ".ods", ".numbers"}:
-        msg = f"{path}: {suffix} files cannot be read; save the sheet as .xlsx or as CSV (UTF-8)."
+    if suffix in CALAMINE_SUFFIXES:
+        header_cells = next((cells for _, cells in _calamine_records(path)), ())
+        roster = _tabular(path, "calamine", header_cells, strict_columns=strict_columns)
+        return _with_date_order(roster, date_order)
+    if suffix == ".numbers":
+        msg = f"{path}: .numbers files cannot be read; export the sheet as .xlsx or as CSV (UTF-8)."
         raise RosterError(msg)
     msg = (
         f"{path}: unknown roster type {suffix or '(none)'!r};"
-        " use .csv, .xlsx, or a .yaml/.json list of patient records."
+        " use .csv, .xlsx, .ods, .xls, or a .yaml/.json list of patient records."
     )
     raise RosterError(msg)
 
@@ -725,6 +733,34 @@ def _xlsx_records(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
             yield number, tuple(cells)
     finally:
         workbook.close()
+
+
+def _calamine_records(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """Rows of an .ods or .xls sheet, as ``_xlsx_records`` gives them."""
+    import zipfile
+
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:  # pragma: no cover - a dependency; only a broken install lacks it
+        msg = f"{path}: reading {path.suffix} needs python-calamine; save the sheet as .xlsx."
+        raise RosterError(msg) from None
+    if zipfile.is_zipfile(path):  # .ods is a zip; .xls is not
+        _check_unzipped_size(path)
+    try:
+        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+        rows = sheet.iter_rows()
+    except Exception as exc:  # calamine's errors have no common base worth naming
+        msg = (
+            f"{path}: not a spreadsheet that can be read ({type(exc).__name__});"
+            " save it again, or as .xlsx or CSV."
+        )
+        raise RosterError(msg) from None
+    for number, cells in enumerate(rows, start=1):
+        _check_row_count(path, number)
+        if any(isinstance(c, str) and len(c) > MAX_CELL for c in cells):
+            yield number, (CellTooLong(),)
+        else:
+            yield number, tuple(cells)
 
 
 def _check_unzipped_size(path: Path) -> None:

@@ -851,3 +851,79 @@ CASES.append(
         creates=("p.pdf",),
     )
 )
+
+
+def ods(rows: list[list[object]]) -> bytes:
+    """A minimal OpenDocument spreadsheet, as LibreOffice saves one."""
+    from xml.sax.saxutils import escape
+
+    def cell(value: object) -> str:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return (
+                f'<table:table-cell office:value-type="float" office:value="{value}">'
+                f"<text:p>{value}</text:p></table:table-cell>"
+            )
+        return (
+            '<table:table-cell office:value-type="string">'
+            f"<text:p>{escape(str(value))}</text:p></table:table-cell>"
+        )
+
+    body = "".join(
+        "<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content'
+        ' xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="Members">{body}'
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest'
+        ' xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"'
+        ' manifest:version="1.2"><manifest:file-entry manifest:full-path="/"'
+        ' manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        target.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        target.writestr("META-INF/manifest.xml", manifest)
+        target.writestr("content.xml", content)
+    return out.getvalue()
+
+
+CASES += [
+    Case(
+        "libreoffice-ods-roster",
+        ["batch", "r.ods", "--out-dir", "out", "--dry-run"],
+        0,
+        "2 rows are ready to render",
+        {
+            "r.ods": ods(
+                [
+                    ["Member ID", "Name", "Date of birth", "Diagnosis", "Phone"],
+                    [1, "Sam Good", "1970-01-02", "HSP", 7700900123],
+                    [],
+                    [2, "Al Two", "14 March 1972", "HSP", "+44 7700 900123"],
+                ]
+            )
+        },
+    ),
+    Case(
+        "damaged-ods-roster",
+        ["batch", "r.ods"],
+        2,
+        "r.ods: not a spreadsheet that can be read",
+        {"r.ods": b"PK\x03\x04 not really a zip"},
+    ),
+    Case(
+        "ods-zip-bomb",
+        ["batch", "r.ods"],
+        2,
+        "unpacks to 300 MB",
+        {"r.ods": xlsx_zip_bomb()},
+    ),
+]
