@@ -6,8 +6,10 @@ Exit codes: 0 success; 1 failure (rendering, writing, a batch with bad rows);
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -100,7 +102,10 @@ def reports_errors(func: F) -> F:
             raise _Failure(printable(str(exc)), exc.exit_code) from exc
         except OSError as exc:
             # Every disk fault the core did not word itself: still one sentence.
-            raise _Failure(printable(describe_os_error(exc)), 1) from exc
+            # One without a file name was writing to a stream (check > /dev/full).
+            where = exc.filename or "standard output"
+            _quiet_stdout()
+            raise _Failure(printable(describe_os_error(exc, where)), 1) from exc
 
     return wrapper  # type: ignore[return-value]
 
@@ -159,7 +164,28 @@ def render_options(func: F, *, lang_help: str = "") -> F:
     return func
 
 
-@click.group(epilog=EXIT_CODES, context_settings={"help_option_names": ["-h", "--help"]})
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so Python's flush at exit cannot fail again."""
+    with contextlib.suppress(OSError, AttributeError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+class _Group(click.Group):
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().main(*args, **kwargs)
+        except OSError as exc:
+            # Raised outside any command: --help or --version into a full or closed output.
+            _quiet_stdout()
+            message = describe_os_error(exc, exc.filename or "standard output")
+            click.echo(f"Error: {message}", err=True)
+            sys.exit(1)
+
+
+@click.group(
+    cls=_Group, epilog=EXIT_CODES, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.option(
     "--version",
     is_flag=True,
@@ -267,6 +293,7 @@ def render(
 
 @cli.command(epilog=EXIT_CODES)
 @talk_options
+@reports_errors
 def schema() -> None:
     """Print the JSON Schema of the patient file (for editor autocompletion)."""
     from advocacy.model import PatientFile

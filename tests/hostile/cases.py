@@ -132,6 +132,7 @@ class Case:
     tty: bool = False  # standard output is a terminal
     closed_stdout: bool = False  # started with no file descriptor 1 (a shell's >&-)
     broken_pipe: bool = False  # standard output is a pipe nobody reads
+    stdout_file: str = ""  # standard output sent here (a shell's > /dev/full)
     then: Callable[[Path], None] | None = None  # more checks on the folder afterwards
 
 
@@ -926,4 +927,16 @@ CASES += [
         "unpacks to 300 MB",
         {"r.ods": xlsx_zip_bomb()},
     ),
+]
+
+CASES += [
+    Case(
+        f"{' '.join(args)}-into-a-full-stdout".replace(" ", "-"),
+        args,
+        1,
+        "cannot write standard output: no space left on device",
+        {"p.yaml": GOOD},
+        stdout_file="/dev/full",
+    )
+    for args in (["check", "p.yaml"], ["schema"], ["--help"], ["render", "p.yaml", "-o", "-"])
 ]

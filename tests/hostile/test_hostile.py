@@ -66,6 +66,12 @@ def _run(case: Case, folder: Path) -> harness.Outcome:
             os.close(follower)
     if case.broken_pipe:
         return _broken_pipe(case, folder)
+    if case.stdout_file:
+        fd = os.open(case.stdout_file, os.O_WRONLY)
+        try:
+            return harness.run(case.args, folder, stdin=case.stdin, stdout=fd)
+        finally:
+            os.close(fd)
     return harness.run(case.args, folder, stdin=case.stdin, close_stdout=case.closed_stdout)
 
 
