@@ -240,11 +240,13 @@ def init(path: Path, group: Path | None, force: bool) -> None:
 def check(file: Path) -> None:
     """Validate FILE and list every problem, with its field and the fix."""
     from advocacy.model import load_patient
+    from advocacy.starter import example_values
 
     loaded = load_patient(file)
-    warn(loaded.warnings, str(file))
-    noun = "warning" if len(loaded.warnings) == 1 else "warnings"
-    suffix = f" ({len(loaded.warnings)} {noun})" if loaded.warnings else ""
+    warnings = loaded.warnings + example_values(loaded.data)
+    warn(warnings, str(file))
+    noun = "warning" if len(warnings) == 1 else "warnings"
+    suffix = f" ({len(warnings)} {noun})" if warnings else ""
     if _verbosity() >= 0:
         click.echo(f"{file}: OK{suffix}")
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from advocacy import branding, document, fontcheck, output, pipeline
+from advocacy import branding, document, fontcheck, output, pipeline, starter
 from advocacy.errors import Problem, UnsupportedCharactersError
 from advocacy.model import load_patient
 
@@ -49,7 +49,11 @@ def render_file(
     else:
         output.check_writable(target, force=force)
     loaded = load_patient(source)
-    warnings = loaded.warnings + check_characters(loaded.data, str(source), strict=strict)
+    warnings = (
+        loaded.warnings
+        + starter.example_values(loaded.data)
+        + check_characters(loaded.data, str(source), strict=strict)
+    )
     if on_warning and warnings:
         on_warning(warnings, str(source))
     options = document.options_for(loaded.data, **overrides)

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from advocacy import output, resources
+from advocacy.errors import Problem
 
 EXAMPLE = "patient.yaml"
 
@@ -45,6 +46,51 @@ _EXAMPLE_NOTE = "# An example: remove the '# ' at the start of each line, then w
 _FIELD = re.compile(
     r"^(?P<indent> *)(?P<key>[a-z_]+):(?P<space> +)(?P<value>[^#\n]*?)(?P<rest> +#.*)?$"
 )
+
+
+def example_values(data: object) -> list[Problem]:
+    """Fields still holding the example's own people and places ("Alex Example",
+    "Dr Sam Neurologist"), as warnings: a file copied from the examples, not from
+    ``init``, would otherwise print them without a word."""
+    from advocacy.loading import parse_text
+
+    example = parse_text(example_text(), ".yaml", EXAMPLE)
+    found = []
+    for path in PLACEHOLDERS:
+        if path in _REAL_ENOUGH:
+            continue
+        section, name = path.split(".")
+        value = _get(data, section, name)
+        mine = str(value).strip().casefold()
+        if value is not None and mine == str(_get(example, section, name)).strip().casefold():
+            found.append(
+                Problem(
+                    path,
+                    f"{str(value)!r} is the example's value, not yours.",
+                    "Write yours in its place, or delete the line if it is optional.",
+                )
+            )
+    return found
+
+
+# Example values a real letter may well share (a diagnosis, a date, 10:30,
+# "partner"): not worth a warning.
+_REAL_ENOUGH = frozenset(
+    {
+        "patient.diagnosis",
+        "patient.date_of_birth",
+        "appointment.date",
+        "appointment.time",
+        "emergency_contact.relationship",
+    }
+)
+
+
+def _get(data: object, section: str, name: str) -> object:
+    part = getattr(data, section, None) if not isinstance(data, dict) else data.get(section)
+    if part is None:
+        return None
+    return part.get(name) if isinstance(part, dict) else getattr(part, name, None)
 
 
 def is_placeholder(value: object) -> bool:

@@ -149,6 +149,12 @@ def _manifest_says(path: Path, line: str) -> None:
     assert line in path.read_text(encoding="utf-8-sig").splitlines(), path.read_text()
 
 
+def _example_file() -> str:
+    from advocacy import starter
+
+    return starter.example_text()
+
+
 def _starter() -> str:
     from advocacy import starter
 
@@ -940,3 +946,13 @@ CASES += [
     )
     for args in (["check", "p.yaml"], ["schema"], ["--help"], ["render", "p.yaml", "-o", "-"])
 ]
+CASES.append(
+    Case(
+        # Copied from the examples rather than from init: said, field by field.
+        "example-people-are-named",
+        ["check", "p.yaml"],
+        0,
+        "appointment.clinician: 'Dr Sam Neurologist' is the example's value, not yours",
+        {"p.yaml": _example_file()},
+    )
+)
