@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from advocacy.errors import AdvocacyError, InvalidPatientError, Problem
 from advocacy.loading import kind_of, load_data, read_bytes
 from advocacy.model import DocumentSettings, Organisation, anchor_logo
+from advocacy.textcheck import printable
 from advocacy.validation import early_problems, problems_from_validation_error
 
 # A logo prints about 18 mm tall: a few hundred pixels is plenty, and every
@@ -155,6 +156,8 @@ def logo_problem(path: Path) -> Problem | None:
         )
     except OSError as exc:
         return Problem(field, f"{shown} cannot be read ({exc.strerror or exc}).")
+    except ValueError:  # a NUL in the path: no file can have that name
+        return Problem(field, f"{printable(shown)} is not a file name (it has a NUL character).")
     if not stat.S_ISREG(info.st_mode):
         return Problem(
             field,

@@ -639,6 +639,14 @@ def _check_utf8(path: Path) -> None:
     line = 1
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 16):
+            if b"\x00" in chunk:
+                # UTF-16 (Excel's "Unicode text"), or not a text file at all.
+                line += chunk[: chunk.index(b"\x00")].count(b"\n")
+                msg = (
+                    f"{path}: line {line} has a NUL byte, so it is not UTF-8 text (a sheet saved"
+                    " as 'Unicode text' is UTF-16). Save it as 'CSV UTF-8 (Comma delimited)'."
+                )
+                raise RosterError(msg)
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:

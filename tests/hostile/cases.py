@@ -956,3 +956,26 @@ CASES.append(
         {"p.yaml": _example_file()},
     )
 )
+CASES += [
+    Case(
+        "nul-in-logo-path",
+        ["check", "p.yaml"],
+        0,
+        "OK",  # check does not look at the logo; render does
+        {"p.yaml": patient(extra='organisation:\n  name: G\n  logo: "a\\0.png"\n')},
+    ),
+    Case(
+        "nul-in-logo-path-render",
+        ["render", "p.yaml"],
+        2,
+        "is not a file name (it has a NUL character)",
+        {"p.yaml": patient(extra='organisation:\n  name: G\n  logo: "a\\0.png"\n')},
+    ),
+    Case(
+        "csv-saved-as-utf16",
+        ["batch", "r.csv"],
+        2,
+        "line 1 has a NUL byte, so it is not UTF-8 text",
+        {"r.csv": (CSV_HEAD + GOOD_ROW + ",50\n").encode("utf-16-le")},
+    ),
+]
