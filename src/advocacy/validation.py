@@ -86,6 +86,13 @@ def _problem(error: ErrorDetails, root: type[BaseModel]) -> Problem:
             f"is {len(str(value)):,} characters long; the limit is {ctx.get('max_length'):,}.",
             "Shorten it.",
         )
+    if kind == "string_unicode":
+        # "\ud800" written as an escape: half a character, which no file can hold.
+        return Problem(
+            path,
+            "contains half of a character (a lone surrogate, written as an escape like \\ud800).",
+            "Retype the text without it.",
+        )
     if kind in {"string_type"}:
         return Problem(path, f"{_show(value)} should be text.", "Put it in quotes.")
     if kind in {"model_type", "dict_type", "model_attributes_type"}:
@@ -176,6 +183,8 @@ def _early_problem(item: Any, info: FieldInfo, path: str) -> Problem | None:
         return Problem(
             path, f"still holds the example text {_show(item)}.", f"Write yours{optional}."
         )
+    if is_number(annotation) and isinstance(item, str) and _non_finite_text(item):
+        item = float(item.strip())  # "inf" or "NaN" in a spreadsheet cell: as in a file
     if isinstance(item, float) and not math.isfinite(item):
         return Problem(
             path,
@@ -191,6 +200,13 @@ def _early_problem(item: Any, info: FieldInfo, path: str) -> Problem | None:
                 "Write the number with the digits 0 to 9.",
             )
     return None
+
+
+def _non_finite_text(text: str) -> bool:
+    try:
+        return not math.isfinite(float(text.strip()))
+    except ValueError:
+        return False
 
 
 def _without(raw: Any, loc: tuple[int | str, ...]) -> Any:

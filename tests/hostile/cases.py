@@ -979,3 +979,23 @@ CASES += [
         {"r.csv": (CSV_HEAD + GOOD_ROW + ",50\n").encode("utf-16-le")},
     ),
 ]
+CASES += [
+    Case(
+        "csv-infinity-and-nan-cells-keep-good-rows",
+        ["batch", "r.csv", "--dry-run"],
+        1,
+        "row 3: trial.first_dose_mcg (column D): inf is not a number that can be printed",
+        {
+            "r.csv": CSV_HEAD
+            + GOOD_ROW
+            + ",50\nSam Inf,1970-01-02,HSP,1e400\nSam Nan,1970-01-02,HSP,NaN\n"
+        },
+    ),
+    Case(
+        "lone-surrogate-escape",
+        ["check", "p.yaml"],
+        2,
+        "patient.name (line 2): contains half of a character",
+        {"p.yaml": patient('"\\ud800"')},
+    ),
+]
