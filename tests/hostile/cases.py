@@ -999,3 +999,12 @@ CASES += [
         {"p.yaml": patient('"\\ud800"')},
     ),
 ]
+CASES.append(
+    Case(
+        "terminal-escape-typed-in-the-interview",
+        ["interview", "-o", "me.yaml"],
+        1,
+        "U+001B (ESC, which starts terminal commands)",
+        stdin=b"\n\n\x1b[2J\x1b]0;pwned\x07Evil\n",
+    )
+)
