@@ -711,6 +711,9 @@ class _Run:
 
     def _prepare(self, row: Row, temp_dir: Path) -> _Task | RowOutcome:
         problems = list(row.problems)
+        if problems and not row.data:
+            # Not a record at all (a number in a YAML list): that is the whole story.
+            return _failed(row.number, row.label, *problems)
         unused = dict(row.field_problems)
         self.result.warnings += [(row.label, w) for w in row.warnings]
         try:
