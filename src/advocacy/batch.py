@@ -19,6 +19,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import csv
+import dataclasses
 import io
 import multiprocessing
 import os
@@ -40,7 +41,7 @@ from typing import Any, Literal
 
 from advocacy import branding, document, fontcheck, loading, output, pipeline
 from advocacy.dates import DayMonthOrder
-from advocacy.errors import AdvocacyError, InvalidPatientError, Problem
+from advocacy.errors import AdvocacyError, InvalidPatientError, OutputError, Problem
 from advocacy.model import PatientFile, validate_patient
 from advocacy.options import DEFAULT_NAME_PATTERN, RenderOptions
 from advocacy.roster import Roster, Row, deep_merge, open_roster
@@ -108,6 +109,8 @@ class RowOutcome:
     pages: int = 0
     problems: tuple[Problem, ...] = ()
     title: str = ""
+    # The disk is full or read-only: no later row can be written either.
+    disk_unusable: bool = False
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,7 @@ class BatchResult:
     failures: list[RowOutcome] = field(default_factory=list)
     warnings: list[tuple[str, Problem]] = field(default_factory=list)
     stopped_early: bool = False
+    disk_unusable: bool = False
     interrupted: bool = False
 
     @property
@@ -183,6 +187,11 @@ class BatchResult:
         text = f"{self.roster.source}: " + ("; ".join(parts) or "nothing to do") + "."
         if self.interrupted:
             text += " Interrupted: run the same command with --skip-existing to finish."
+        elif self.disk_unusable:
+            text += (
+                " Stopped: the disk is full or read-only (see above). Make room, then run the"
+                " same command again: the PDFs already made are kept."
+            )
         elif self.stopped_early:
             text += " Stopped at the first bad row (--fail-fast)."
         if self.combined is not None and not self.combined_pages:
@@ -403,6 +412,9 @@ def _die_with(parent: int) -> None:
 def _render_task(task: _Task) -> RowOutcome:
     try:
         pages = render_to_file(task, _renderer)
+    except OutputError as exc:
+        failed = _failed(task.number, task.label, Problem("", str(exc)))
+        return dataclasses.replace(failed, disk_unusable=exc.disk_unusable)
     except AdvocacyError as exc:
         return _failed(task.number, task.label, Problem("", str(exc)))
     except Exception as exc:  # one member's odd data must not stop the others
@@ -792,6 +804,9 @@ class _Run:
             result.failures.append(outcome)
             if self.settings.fail_fast:
                 result.stopped_early = True
+            if outcome.disk_unusable:
+                # Stop rather than fail every remaining row the same way.
+                result.stopped_early = result.disk_unusable = True
         elif outcome.status == "skipped":
             result.skipped += 1
         elif outcome.status == "checked":

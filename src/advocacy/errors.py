@@ -69,6 +69,17 @@ class UnsupportedCharactersError(AdvocacyError):
 class OutputError(AdvocacyError):
     """A file or folder could not be written: the path, the reason and the fix."""
 
+    def __init__(self, message: str, errno: int | None = None) -> None:
+        super().__init__(message)
+        self.errno = errno
+
+    @property
+    def disk_unusable(self) -> bool:
+        """Full or read-only: every later write would fail the same way."""
+        import errno
+
+        return self.errno in {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
+
 
 # What to do about the usual reasons a write fails, by errno name.
 _FIXES = {

@@ -24,7 +24,7 @@ def check_writable(path: Path, *, force: bool) -> None:
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise OutputError(describe_os_error(exc, path)) from None
+        raise OutputError(describe_os_error(exc, path), exc.errno) from None
     if stat.S_ISLNK(info.st_mode):
         msg = (
             f"{path} is a link; only a regular file is ever replaced."
@@ -72,7 +72,7 @@ def write_atomic(path: Path, data: bytes, *, force: bool) -> None:
             os.replace(temp_name, path)
     except OSError as exc:
         _discard(temp_name)
-        raise OutputError(describe_os_error(exc, path)) from None
+        raise OutputError(describe_os_error(exc, path), exc.errno) from None
     except BaseException:
         _discard(temp_name)
         raise

@@ -1008,3 +1008,13 @@ CASES.append(
         stdin=b"\n\n\x1b[2J\x1b]0;pwned\x07Evil\n",
     )
 )
+CASES.append(
+    Case(
+        "full-disk-batch-stops",
+        ["batch", "r.csv", "--out-dir", "tiny/out", "-j", "1"],
+        1,
+        "Stopped: the disk is full or read-only",
+        {"r.csv": CSV_HEAD + "".join(f"Member {n},1970-01-0{n},HSP,50\n" for n in range(1, 7))},
+        root=True,
+    )
+)
