@@ -16,7 +16,11 @@ from tests.conftest import ROOT
 from tests.hostile import harness
 from tests.hostile.cases import CSV_HEAD
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux")
+    or not Path(f"/proc/self/task/{os.getpid()}/children").exists(),
+    reason="reads /proc/PID/task/TID/children",
+)
 
 
 def _children(pid: int) -> set[int]:
