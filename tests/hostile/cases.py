@@ -1018,3 +1018,27 @@ CASES.append(
         root=True,
     )
 )
+CASES += [
+    Case("fifo-to-preview", ["preview", "p.pdf"], 2, "is a pipe (FIFO)", setup=_fifo("p.pdf")),
+    Case(
+        "fifo-as-interview-start",
+        ["interview", "--from", "p.yaml"],
+        2,
+        "is a pipe (FIFO)",
+        setup=_fifo("p.yaml"),
+    ),
+    Case(
+        "link-to-dev-zero-as-roster",
+        ["batch", "r.yaml"],
+        2,
+        "is a device",
+        setup=_link("r.yaml", "/dev/zero"),
+    ),
+    Case(
+        "blank-pdf-to-a-terminal",
+        ["blank", "-o", "-"],
+        1,
+        "would print the PDF's bytes on the terminal",
+        tty=True,
+    ),
+]
