@@ -30,6 +30,10 @@ class Problem:
         return f"{text} {self.fix}".strip() if self.fix else text
 
 
+# Problems listed for one file: a file with thousands is better fixed from the top.
+MAX_LISTED = 40
+
+
 class InvalidPatientError(AdvocacyError):
     """The patient file could not be read or has invalid values."""
 
@@ -44,8 +48,10 @@ class InvalidPatientError(AdvocacyError):
             # About the whole file (not found, not UTF-8, a syntax mistake): one sentence.
             super().__init__(f"{source}: {problems[0]}")
             return
-        lines = [f"{source}: {count} {noun}:"]
-        lines += [f"  - {p}" for p in problems]
+        lines = [f"{source}: {count:,} {noun}:"]
+        lines += [f"  - {p}" for p in problems[:MAX_LISTED]]
+        if count > MAX_LISTED:
+            lines.append(f"  - … and {count - MAX_LISTED:,} more; fix these first.")
         super().__init__("\n".join(lines))
 
 

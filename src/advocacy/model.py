@@ -30,7 +30,14 @@ from pydantic_core import PydanticCustomError
 from advocacy import dates
 from advocacy.errors import InvalidPatientError, Problem
 from advocacy.loading import load_data_with_lines
-from advocacy.textcheck import MAX_LONG_TEXT, MAX_TEXT, email_shape, phone_shape, plain_text
+from advocacy.textcheck import (
+    MAX_ITEMS,
+    MAX_LONG_TEXT,
+    MAX_TEXT,
+    email_shape,
+    phone_shape,
+    plain_text,
+)
 from advocacy.validation import at_lines, early_problems, problems_from_validation_error
 
 # Screening doses the label and consensus describe: 25 (very small patients,
@@ -164,7 +171,7 @@ def _list_of_text(value: Any) -> Any:
     return value
 
 
-TextList = Annotated[tuple[Text, ...], BeforeValidator(_list_of_text)]
+TextList = Annotated[tuple[Text, ...], BeforeValidator(_list_of_text), Field(max_length=MAX_ITEMS)]
 
 
 class Section(BaseModel):
@@ -412,6 +419,8 @@ def validate_patient(raw: Any, source: str, *, today: dt.date | None = None) -> 
         context["today"] = today
     # Checked before the schema: 40 in Bengali digits must not become 40 unremarked.
     early, raw = early_problems(raw, PatientFile)
+    if any(not p.path for p in early):  # about the whole file: nothing else to say
+        raise InvalidPatientError(source, early)
     try:
         data = PatientFile.model_validate(dict(raw), context=context)
     except ValidationError as exc:

@@ -23,6 +23,11 @@ _REFUSED_CATEGORIES = {"Cc", "Cf", "Cs"}
 # stays quick (a 100,000-character word hangs it).
 MAX_TEXT = 2_000
 MAX_LONG_TEXT = 20_000
+# Items in one list (goals, medicines, questions…).
+MAX_ITEMS = 100
+# All the text of one letter: about ten pages. More is a mistake, and would
+# take the layout minutes.
+MAX_TOTAL_TEXT = 60_000
 # How much of a value a message may echo.
 SHOWN = 80
 

@@ -20,7 +20,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
 from advocacy.errors import Problem
-from advocacy.textcheck import printable, shown
+from advocacy.textcheck import MAX_TOTAL_TEXT, printable, shown
 
 _DATE_FIX = "Write it as YYYY-MM-DD, for example 1972-03-14."
 
@@ -80,6 +80,14 @@ def _problem(error: ErrorDetails, root: type[BaseModel]) -> Problem:
         return Problem(path, f"{_show(value)} is not allowed.", f"Use one of: {expected}.")
     if kind in {"string_too_short"}:
         return Problem(path, "is empty.", "Fill it in, or remove the line if it is optional.")
+    if kind == "too_long":
+        count = ctx.get("actual_length")
+        items = f"{count:,} items" if isinstance(count, int) else "too many items"
+        return Problem(
+            path,
+            f"has {items}; the limit is {ctx.get('max_length')}.",
+            "Keep the ones that matter most.",
+        )
     if kind == "string_too_long":
         return Problem(
             path,
@@ -146,6 +154,14 @@ def early_problems(raw: Any, root: type[BaseModel]) -> tuple[list[Problem], Any]
     Python without a word, so a dose could come from text nobody checking
     the letter can read.
     """
+    if _text_size(raw) > MAX_TOTAL_TEXT:
+        whole = Problem(
+            "",
+            f"holds more than {MAX_TOTAL_TEXT:,} characters of text, more than a letter can"
+            " carry (about ten pages).",
+            "Shorten the statement, the goals or the lists.",
+        )
+        return [whole], raw
     problems: list[Problem] = []
     found: list[tuple[int | str, ...]] = []
     stack: list[tuple[Any, tuple[int | str, ...]]] = [(raw, ())]
@@ -200,6 +216,22 @@ def _early_problem(item: Any, info: FieldInfo, path: str) -> Problem | None:
                 "Write the number with the digits 0 to 9.",
             )
     return None
+
+
+def _text_size(raw: Any) -> int:
+    """Characters of text in ``raw``, counting no further than just past the limit
+    (YAML aliases make shared values count each time they are used)."""
+    total = 0
+    stack = [raw]
+    while stack and total <= MAX_TOTAL_TEXT:
+        value = stack.pop()
+        if isinstance(value, str):
+            total += len(value)
+        elif isinstance(value, typing.Mapping):
+            stack.extend(value.values())
+        elif isinstance(value, list | tuple):
+            stack.extend(value)
+    return total
 
 
 def _non_finite_text(text: str) -> bool:

@@ -1042,3 +1042,30 @@ CASES += [
         tty=True,
     ),
 ]
+CASES += [
+    Case(
+        "list-of-150-goals",
+        ["check", "p.yaml"],
+        2,
+        "goals (line 5): has 150 items; the limit is 100",
+        {"p.yaml": patient(extra="goals:\n" + "".join(f"  - goal {n}\n" for n in range(150)))},
+    ),
+    Case(
+        "ten-pages-of-text-and-more",
+        ["render", "p.yaml"],
+        2,
+        "holds more than 60,000 characters of text",
+        {"p.yaml": patient(extra="goals:\n" + f'  - "{"word " * 300}"\n' * 60)},
+    ),
+    Case(
+        "alias-expansion-under-the-limit-in-a-list",
+        ["check", "p.yaml"],
+        2,
+        "goals[1] (line 2): [[1, 1, 1, 1",
+        {
+            "p.yaml": "a0: &a0 [1,1,1,1,1,1,1,1,1,1]\n"
+            + "".join(f"a{n}: &a{n} [" + ",".join([f"*a{n - 1}"] * 10) + "]\n" for n in (1, 2))
+            + patient(extra="goals: *a2\n")
+        },
+    ),
+]
