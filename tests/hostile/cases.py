@@ -1069,3 +1069,21 @@ CASES += [
         },
     ),
 ]
+CASES.append(
+    Case(
+        # Nearly all the text a letter may hold, in unbroken words: the slowest valid layout.
+        "the-most-text-a-letter-may-hold-renders",
+        ["render", "p.yaml"],
+        0,
+        "Wrote p.pdf",
+        {
+            "p.yaml": patient(
+                extra='statement: "'
+                + "x" * 19_990
+                + '"\ngoals:\n'
+                + "".join(f'  - "{"y" * 1_990}"\n' for _ in range(19))
+            )
+        },
+        creates=("p.pdf",),
+    )
+)
