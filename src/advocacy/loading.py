@@ -55,16 +55,11 @@ def check_file(path: Path, *, limit: int) -> None:
     source = str(path)
     try:
         info = os.stat(path)
-    except FileNotFoundError:
-        raise _refuse(source, "file not found.", "Check the name and the folder.") from None
     except OSError as exc:
-        raise _refuse(source, f"cannot be read ({exc.strerror or exc}).") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise _refuse(
-            source, f"is {kind_of(info.st_mode)}, not a file.", "Give the path of a saved file."
-        )
+        raise _unreadable(source, exc) from None
+    _regular(info.st_mode, source)
     if info.st_size > limit:
-        _within(b"", -1, source, limit)
+        raise _too_large(source, limit)
 
 
 def read_bytes(path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
@@ -77,38 +72,42 @@ def read_bytes(path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
     source = str(path)
     if source == STDIN:
         data = sys.stdin.buffer.read(limit + 1) if sys.stdin is not None else b""
-        return _within(data, limit, "standard input")
-    try:
-        mode = os.stat(path).st_mode
-        if not stat.S_ISREG(mode):
-            raise _refuse(
-                source, f"is {kind_of(mode)}, not a file.", "Give the path of a saved file."
-            )
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as handle:
-            mode = os.fstat(handle.fileno()).st_mode
-            if not stat.S_ISREG(mode):
-                raise _refuse(source, f"is {kind_of(mode)}, not a file.")
-            data = handle.read(limit + 1)
-    except FileNotFoundError:
-        raise _refuse(source, "file not found.", "Check the name and the folder.") from None
-    except PermissionError:
-        raise _refuse(
-            source, "you do not have permission to read it.", "Check the file's permissions."
-        ) from None
-    except OSError as exc:
-        raise _refuse(source, f"cannot be read ({exc.strerror or exc}).") from None
-    return _within(data, limit, source)
-
-
-def _within(data: bytes, limit: int, source: str, shown_limit: int | None = None) -> bytes:
+        source = "standard input"
+    else:
+        try:
+            _regular(os.stat(path).st_mode, source)
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            with os.fdopen(fd, "rb") as handle:
+                _regular(os.fstat(handle.fileno()).st_mode, source)
+                data = handle.read(limit + 1)
+        except OSError as exc:
+            raise _unreadable(source, exc) from None
     if len(data) > limit:
-        raise _refuse(
-            source,
-            f"is larger than {_size(shown_limit or limit)}, more than this kind of file needs.",
-            "Check that it is the right file.",
-        )
+        raise _too_large(source, limit)
     return data
+
+
+def _regular(mode: int, source: str) -> None:
+    if not stat.S_ISREG(mode):
+        raise _refuse(source, f"is {kind_of(mode)}, not a file.", "Give the path of a saved file.")
+
+
+def _unreadable(source: str, exc: OSError) -> InvalidPatientError:
+    if isinstance(exc, FileNotFoundError):
+        return _refuse(source, "file not found.", "Check the name and the folder.")
+    if isinstance(exc, PermissionError):
+        return _refuse(
+            source, "you do not have permission to read it.", "Check the file's permissions."
+        )
+    return _refuse(source, f"cannot be read ({exc.strerror or exc}).")
+
+
+def _too_large(source: str, limit: int) -> InvalidPatientError:
+    return _refuse(
+        source,
+        f"is larger than {_size(limit)}, more than this kind of file needs.",
+        "Check that it is the right file.",
+    )
 
 
 def _size(count: int) -> str:
