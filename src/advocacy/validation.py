@@ -20,7 +20,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
 from advocacy.errors import Problem
-from advocacy.textcheck import MAX_TOTAL_TEXT, printable, shown
+from advocacy.textcheck import MAX_LONG_TEXT, MAX_TOTAL_TEXT, printable, shown
 
 _DATE_FIX = "Write it as YYYY-MM-DD, for example 1972-03-14."
 
@@ -226,6 +226,8 @@ def _text_size(raw: Any) -> int:
     while stack and total <= MAX_TOTAL_TEXT:
         value = stack.pop()
         if isinstance(value, str):
+            if len(value) > MAX_LONG_TEXT:
+                return 0  # over its own field's limit: that field's message says more
             total += len(value)
         elif isinstance(value, typing.Mapping):
             stack.extend(value.values())
