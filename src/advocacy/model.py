@@ -30,6 +30,7 @@ from pydantic_core import PydanticCustomError
 from advocacy import dates
 from advocacy.errors import InvalidPatientError, Problem
 from advocacy.loading import load_data_with_lines
+from advocacy.loading import parse_text as parse_text  # its old home; code elsewhere imports it
 from advocacy.textcheck import (
     MAX_ITEMS,
     MAX_LONG_TEXT,
