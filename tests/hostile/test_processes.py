@@ -101,3 +101,36 @@ def test_a_second_batch_clears_only_abandoned_part_files(tmp_path: Path) -> None
         assert in_flight.exists(), "deleted another run's file in flight"
     assert not abandoned.exists(), "a killed run's leftover was not cleared"
     assert "Traceback" not in outcome.err
+
+
+def test_ctrl_c_mid_batch_leaves_only_whole_pdfs(tmp_path: Path) -> None:
+    import pikepdf
+
+    _roster(tmp_path, 30)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "advocacy", "batch", "r.csv", "--out-dir", "out", "-j", "2"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: harness._limits(False),  # noqa: PLW1509 - its own process group
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not list((tmp_path / "out").glob("*.pdf")):
+            time.sleep(0.1)
+        os.killpg(process.pid, signal.SIGINT)  # Ctrl-C reaches the whole group
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    text = err.decode("utf-8", errors="replace")
+    assert "Traceback" not in text, text
+    assert "Interrupted" in text, text
+    assert process.returncode != 0
+    out = tmp_path / "out"
+    assert not [p.name for p in out.iterdir() if p.name.endswith(".part")]
+    for pdf in out.glob("*.pdf"):
+        with pikepdf.open(pdf) as document:  # a half-written file would not open
+            assert len(document.pages) >= 1
