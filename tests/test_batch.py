@@ -419,7 +419,7 @@ def test_yaml_list_reports_items(runner: CliRunner, tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert len(list((tmp_path / "out").glob("*.pdf"))) == 1
-    assert "members.yaml item 2: patient.date_of_brith: unknown field." in result.stderr
+    assert "members.yaml item 2: patient.date_of_brith (line 4): unknown field." in result.stderr
     assert {r["row"] for r in _report(report)} == {"2", "3"}
 
 

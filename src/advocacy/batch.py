@@ -45,6 +45,7 @@ from advocacy.errors import AdvocacyError, InvalidPatientError, OutputError, Pro
 from advocacy.model import PatientFile, validate_patient
 from advocacy.options import DEFAULT_NAME_PATTERN, RenderOptions
 from advocacy.roster import Roster, Row, deep_merge, open_roster
+from advocacy.validation import at_lines
 
 NAME_FIELDS = ("name", "preferred_name", "date_of_birth", "hospital_number", "clinic", "row")
 # Rows one worker renders before it is replaced: WeasyPrint's native memory
@@ -737,6 +738,7 @@ class _Run:
         # A cell the roster refused stays refused even where the model would
         # accept it as written.
         problems += unused.values()
+        problems = at_lines(problems, dict(row.lines))
         if problems:
             return _failed(row.number, row.label, *problems)
         patient = loaded.data

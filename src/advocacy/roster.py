@@ -118,6 +118,8 @@ class Row:
     # 3 April"), used in place of its generic one for the same field.
     field_problems: Mapping[str, Problem] = field(default_factory=dict)
     warnings: tuple[Problem, ...] = ()
+    # In a YAML list: the line of each of the item's fields, for its messages.
+    lines: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -339,6 +341,8 @@ class Roster:
     headers: tuple[Header, ...] = ()
     delimiter: str = ","
     records: list[Any] | None = field(default=None, repr=False)
+    # A YAML list's field lines ("[2].patient.name": 9), for messages.
+    record_lines: dict[str, int] = field(default_factory=dict, repr=False)
     # How to read 04/03/1972 (--date-order); None: such a date fails its row.
     date_order: dates.DayMonthOrder | None = None
     # Per column letter, the first date that can only be read day first, and
@@ -481,7 +485,13 @@ class Roster:
                 )
                 yield Row(number, label, {}, (problem,))
                 continue
-            yield Row(number, label, with_logo_from(dict(record), self.path.parent))
+            prefix = f"[{number}]."
+            lines = {
+                path.removeprefix(prefix): line
+                for path, line in self.record_lines.items()
+                if path.startswith(prefix)
+            }
+            yield Row(number, label, with_logo_from(dict(record), self.path.parent), lines=lines)
 
 
 def open_roster(
@@ -790,18 +800,19 @@ def _check_unzipped_size(path: Path) -> None:
 
 def _open_list(path: Path) -> Roster:
     try:
-        records = loading.load_data(path, limit=loading.MAX_LIST_BYTES)
+        records, lines = loading.load_data_with_lines(path, limit=loading.MAX_LIST_BYTES)
     except AdvocacyError as exc:
         raise RosterError(str(exc)) from None
     if isinstance(records, Mapping) and len(records) == 1:
         # Accept {"patients": [...]} as well as a bare list.
-        only = next(iter(records.values()))
+        key, only = next(iter(records.items()))
         if isinstance(only, list):
             records = only
+            lines = {p.removeprefix(str(key)): n for p, n in lines.items()}
     if not isinstance(records, list):
         msg = f"{path}: expected a list of patient records (one '- patient: …' item per member)."
         raise RosterError(msg)
-    return Roster(path, "list", records=records)
+    return Roster(path, "list", records=records, record_lines=lines)
 
 
 # --------------------------------------------------------------------------- template

@@ -1087,3 +1087,18 @@ CASES.append(
         creates=("p.pdf",),
     )
 )
+CASES.append(
+    Case(
+        "yaml-roster-problems-name-their-line",
+        ["batch", "r.yaml", "--dry-run"],
+        1,
+        "r.yaml item 2: trial.first_dose_mcg (line 10): inf is not a number",
+        {
+            "r.yaml": "- "
+            + patient().replace("\n", "\n  ").rstrip()
+            + "\n- "
+            + patient("Sam Two", "trial:\n  first_dose_mcg: .inf\n").replace("\n", "\n  ").rstrip()
+            + "\n"
+        },
+    )
+)
