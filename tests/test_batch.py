@@ -173,13 +173,13 @@ def test_a_date_in_doubt_fails_its_row_and_says_how_to_settle_it(
     assert "dates.csv row 2: patient.date_of_birth (column B): '04/03/1972' could be" in (
         result.stderr
     )
-    assert [p.name for p in out.iterdir()] == ["Member-1-1980-12-25.pdf"]
+    assert [p.name for p in out.glob("*.pdf")] == ["3-Member-1.pdf"]
     # Saying the order settles it.
     result = _invoke(
         runner, path, "--out-dir", out, "--jobs", "1", "--date-order", "day-first", "--force"
     )
     assert result.exit_code == 0, result.output
-    assert "Member-0-1972-03-04.pdf" in {p.name for p in out.iterdir()}
+    assert "2-Member-0.pdf" in {p.name for p in out.glob("*.pdf")}
 
 
 def test_an_order_the_roster_contradicts_stops_before_anything_renders(
@@ -283,7 +283,8 @@ def test_yaml_and_json_lists_are_patient_records(name: str) -> None:
         {
             "patient": {
                 "name": "Ann Able",
-                "date_of_birth": dt.date(1961, 2, 3),
+                # Dates stay text until the schema reads them, as in a CSV.
+                "date_of_birth": "1961-02-03",
                 "diagnosis": "HSP",
             },
             "goals": ["Stand up from a chair"],
@@ -315,16 +316,20 @@ def test_not_utf8_is_refused_with_the_line(runner: CliRunner, tmp_path: Path) ->
     assert not (tmp_path / "out").exists()
 
 
-def test_unknown_column_stops_before_anything_renders(runner: CliRunner, tmp_path: Path) -> None:
+def test_misspelt_column_stops_before_anything_renders(runner: CliRunner, tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = _invoke(runner, ROSTERS / "unknown-column.csv", "--out-dir", out)
     assert result.exit_code == 2
     assert (
         "column B, 'Date of brith': unknown column. Did you mean 'Date of birth'?" in result.stderr
     )
-    assert "column D, 'Favourite colour': unknown column." in result.stderr
+    # A column of the group's own (not a near miss) is not the error.
+    assert "Favourite colour" not in result.stderr
     assert "nothing was rendered" in result.stderr
     assert not out.exists()
+    result = _invoke(runner, ROSTERS / "unknown-column.csv", "--out-dir", out, "--strict-columns")
+    assert result.exit_code == 2
+    assert "column D, 'Favourite colour': unknown column." in result.stderr
 
 
 def test_roster_template_has_every_header(runner: CliRunner, tmp_path: Path) -> None:
@@ -382,11 +387,11 @@ def test_mixed_roster_renders_the_good_rows_and_reports_the_bad(
         runner, ROSTERS / "mixed.csv", "--out-dir", out, "--report", report, "--jobs", "2"
     )
     assert result.exit_code == 1
-    assert sorted(p.name for p in out.iterdir()) == [
-        "Ann-Able-1961-02-03.pdf",
-        "Cat-Careful-1963-04-05.pdf",
+    assert sorted(p.name for p in out.glob("*.pdf")) == [
+        "2-Ann-Able.pdf",
+        "4-Cat-Careful.pdf",
     ]
-    text = " ".join(pdf_text((out / "Ann-Able-1961-02-03.pdf").read_bytes()))
+    text = " ".join(pdf_text((out / "2-Ann-Able.pdf").read_bytes()))
     assert "Ann Able" in text
     rows = _report(report)
     assert [(r["row"], r["field"]) for r in rows] == [
@@ -414,7 +419,7 @@ def test_yaml_list_reports_items(runner: CliRunner, tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert len(list((tmp_path / "out").glob("*.pdf"))) == 1
-    assert "members.yaml item 2: patient.date_of_brith: unknown field." in result.stderr
+    assert "members.yaml item 2: patient.date_of_brith (line 4): unknown field." in result.stderr
     assert {r["row"] for r in _report(report)} == {"2", "3"}
 
 
@@ -424,7 +429,7 @@ def test_combined_and_duplex(runner: CliRunner, tmp_path: Path) -> None:
         runner, ROSTERS / "semicolon-bom.csv", "--out-dir", out, "--combined", combined, "--duplex"
     )
     assert result.exit_code == 1  # row 3 has a dose in mg
-    singles = [out / "Zoë-Semicolon-1970-01-02.pdf", out / "Xi-Last-1972-03-04.pdf"]
+    singles = [out / "2-Zoë-Semicolon.pdf", out / "5-Xi-Last.pdf"]
     counts = [_pages(p) for p in singles]
     pages = pdf_text(combined.read_bytes())
     padded = [c + c % 2 for c in counts]
@@ -445,6 +450,20 @@ def test_combined_only_writes_one_file(runner: CliRunner, tmp_path: Path) -> Non
     assert "Cat Careful" in text
 
 
+NAME_AND_DOB = "{name}-{date_of_birth}"  # collisions need two rows with one name
+
+
+def test_default_names_leave_out_the_date_of_birth(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    path = tmp_path / "r.csv"
+    path.write_text("Name,Date of birth,Diagnosis\nAnn Able,1961-02-03,HSP\n", encoding="utf-8")
+    result = _invoke(runner, path, "--out-dir", out)
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in out.glob("*.pdf")] == ["2-Ann-Able.pdf"]
+    manifest = (out / "manifest.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert manifest == ["row,name,file,status", "2,Ann Able,2-Ann-Able.pdf,rendered"]
+
+
 def test_existing_files_collisions_force_and_skip(runner: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "twins.csv"
     path.write_text(
@@ -452,24 +471,28 @@ def test_existing_files_collisions_force_and_skip(runner: CliRunner, tmp_path: P
         encoding="utf-8",
     )
     out = tmp_path / "out"
-    result = _invoke(runner, path, "--out-dir", out)
+    result = _invoke(runner, path, "--out-dir", out, "--name-pattern", NAME_AND_DOB)
     assert result.exit_code == 0, result.output
     # Two members with one name: the second gets a suffix (case-insensitively, as on Windows).
-    assert sorted(p.name for p in out.iterdir()) == [
+    assert sorted(p.name for p in out.glob("*.pdf")) == [
         "Ann-Able-1961-02-03.pdf",
         "ann-able-1961-02-03-2.pdf",
     ]
     first = out / "Ann-Able-1961-02-03.pdf"
     first.write_bytes(b"mine")
-    result = _invoke(runner, path, "--out-dir", out)
-    assert result.exit_code == 1
-    assert "already exists" in result.stderr
-    assert first.read_bytes() == b"mine"
-    result = _invoke(runner, path, "--out-dir", out, "--skip-existing")
+    # A re-run keeps what is there and says so: skipped, never a failed row.
+    result = _invoke(runner, path, "--out-dir", out, "--name-pattern", NAME_AND_DOB)
     assert result.exit_code == 0
-    assert "2 already there (skipped)" in result.stderr
+    assert "2 already there (skipped; --force replaces them)" in result.stderr
+    assert "failed" not in result.stderr
     assert first.read_bytes() == b"mine"
-    result = _invoke(runner, path, "--out-dir", out, "--force")
+    result = _invoke(
+        runner, path, "--out-dir", out, "--name-pattern", NAME_AND_DOB, "--skip-existing"
+    )
+    assert result.exit_code == 0
+    assert "2 already there (skipped" in result.stderr
+    assert first.read_bytes() == b"mine"
+    result = _invoke(runner, path, "--out-dir", out, "--name-pattern", NAME_AND_DOB, "--force")
     assert result.exit_code == 0
     assert first.read_bytes().startswith(b"%PDF-")
 
@@ -480,7 +503,7 @@ def test_fail_fast_stops_at_the_first_bad_row(runner: CliRunner, tmp_path: Path)
     assert result.exit_code == 1
     assert "row 3" in result.stderr
     assert "row 5" not in result.stderr
-    assert [p.name for p in out.iterdir()] == ["Ann-Able-1961-02-03.pdf"]
+    assert [p.name for p in out.glob("*.pdf")] == ["2-Ann-Able.pdf"]
     assert "--fail-fast" in result.stderr
 
 
@@ -495,8 +518,8 @@ def test_defaults_are_merged_under_every_row(runner: CliRunner, tmp_path: Path) 
     out = tmp_path / "out"
     result = _invoke(runner, path, "--out-dir", out, "--defaults", ROSTERS / "defaults.yaml")
     assert result.exit_code == 0, result.output
-    ann = " ".join(pdf_text((out / "Ann-Able-1961-02-03.pdf").read_bytes()))
-    ben = " ".join(pdf_text((out / "Ben-Own-1962-03-04.pdf").read_bytes()))
+    ann = " ".join(pdf_text((out / "2-Ann-Able.pdf").read_bytes()))
+    ben = " ".join(pdf_text((out / "3-Ben-Own.pdf").read_bytes()))
     assert "Northern Spasticity Clinic" in ann
     assert "Southern Rehab Unit" in ben
     assert "Northern Spasticity Clinic" not in ben
@@ -624,9 +647,9 @@ def test_killed_batch_leaves_complete_pdfs_and_resumes(
     monkeypatch.setattr("tempfile.tempdir", str(temp))
     result = _invoke(runner, members, "--out-dir", out, "--skip-existing")
     assert result.exit_code == 0, result.output
-    assert f"{done} already there (skipped)" in result.stderr
+    assert f"{done} already there (skipped" in result.stderr
     assert _assert_complete_pdfs(out) == 8
-    assert sorted(p.name for p in out.iterdir() if not p.name.endswith(".pdf")) == []
+    assert sorted(p.name for p in out.iterdir() if p.suffix not in {".pdf", ".csv"}) == []
     # ...until the next run, which removes it.
     assert list(temp.iterdir()) == []
 
@@ -643,7 +666,7 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     assert "Traceback" not in message
     assert "Interrupted: run the same command with --skip-existing to finish." in message
     assert 1 <= _assert_complete_pdfs(out) < 8
-    assert [p.name for p in out.iterdir() if p.suffix != ".pdf"] == []
+    assert [p.name for p in out.iterdir() if p.suffix not in {".pdf", ".csv"}] == []
     assert list(temp.iterdir()) == []  # an interrupted run still cleans up
 
 
@@ -705,7 +728,8 @@ def test_sixty_rows_with_four_bad_as_csv_and_xlsx(runner: CliRunner, tmp_path: P
         runner, sources["csv"], "--out-dir", out, "--combined", combined, "--report", report, *order
     )
     assert result.exit_code == 1
-    pdfs = sorted(out.glob("*.pdf"))
+    # Names start with the row number: in row order, sorted as numbers.
+    pdfs = sorted(out.glob("*.pdf"), key=lambda p: int(p.name.split("-", 1)[0]))
     assert len(pdfs) == 56
     assert {r["row"] for r in _report(report)} == expected_bad
     assert "4 rows failed" in result.stderr
@@ -715,9 +739,8 @@ def test_sixty_rows_with_four_bad_as_csv_and_xlsx(runner: CliRunner, tmp_path: P
     reader = PdfReader(combined)
     expected_names = [r[0] for i, r in enumerate(rows) if i not in _BAD_ROWS]
     first_page = 0
-    # File names start with the member's name, so sorting them is the roster's order.
     for name, single in zip(expected_names, pdfs, strict=True):
-        assert single.name.startswith(name.replace(" ", "-"))
+        assert single.name.split("-", 1)[1].startswith(name.replace(" ", "-"))
         assert name in (reader.pages[first_page].extract_text() or "")
         first_page += _pages(single)
     assert first_page == len(reader.pages)
@@ -742,9 +765,9 @@ def test_sixty_rows_with_four_bad_as_csv_and_xlsx(runner: CliRunner, tmp_path: P
         *order,
     )
     assert result.exit_code == 1
-    assert "56 already there (skipped)" in result.stderr
+    assert "56 already there (skipped" in result.stderr
     assert _report(report_xlsx) == _report(report)
-    assert sorted(out.glob("*.pdf")) == pdfs
+    assert sorted(out.glob("*.pdf")) == sorted(pdfs)
 
 
 def validate_or_none(data: dict[str, Any]) -> Any:

@@ -136,14 +136,14 @@ def test_batch_shows_the_group_on_every_page(runner: CliRunner, tmp_path: Path) 
         cli, ["batch", str(ROSTERS / "members.json"), "--out-dir", str(out), "--org", str(org)]
     )
     assert result.exit_code == 1  # item 2 has no diagnosis
-    data = (out / "Ann-Able-1961-02-03.pdf").read_bytes()
+    data = (out / "1-Ann-Able.pdf").read_bytes()
     pages = pdf_text(data)
     assert all(GROUP in text for text in pages)
     for words in ("hsp-group.example.org", "+1 555 0199", "Supporting people with HSP since 1999"):
         assert words in pages[0]
     # The group's name never pushes the member's own identification off page 1.
     assert "Ann Able" in pages[0]
-    with pikepdf.open(out / "Ann-Able-1961-02-03.pdf") as pdf:
+    with pikepdf.open(out / "1-Ann-Able.pdf") as pdf:
         images = [
             xobject
             for xobject in pdf.pages[0].Resources.get("/XObject", {}).values()
@@ -177,7 +177,7 @@ def test_a_row_with_a_bad_logo_fails_alone(runner: CliRunner, tmp_path: Path) ->
     out = tmp_path / "out"
     result = runner.invoke(cli, ["batch", str(roster), "--out-dir", str(out), "-j", "1"])
     assert result.exit_code == 1
-    assert [p.name for p in out.iterdir()] == ["Ann-Able-1961-02-03.pdf"]
+    assert [p.name for p in out.glob("*.pdf")] == ["2-Ann-Able.pdf"]
     assert "row 3: organisation.logo (column E):" in result.stderr
     assert "missing.svg does not exist" in result.stderr
 
@@ -200,7 +200,7 @@ def test_defaults_can_carry_the_organisation(runner: CliRunner, tmp_path: Path) 
         ],
     )
     assert result.exit_code == 1
-    assert GROUP in pdf_text((out / "Ann-Able-1961-02-03.pdf").read_bytes())[0]
+    assert GROUP in pdf_text((out / "1-Ann-Able.pdf").read_bytes())[0]
 
 
 def test_blank_copies_carry_the_group(runner: CliRunner, tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from advocacy import starter
 from advocacy.cli import cli
 from tests.conftest import PATIENTS, pdf_text
 
@@ -20,6 +22,24 @@ def test_init_check_render(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["init", str(patient)], catch_exceptions=False)
     assert result.exit_code == 0
     assert "name:" in patient.read_text()
+    # Straight from init, the placeholders are refused, each by its field.
+    result = runner.invoke(cli, ["check", str(patient)], catch_exceptions=False)
+    assert result.exit_code == 2, result.output
+    for field in (
+        "patient.name",
+        "patient.email",
+        "appointment.clinician",
+        "emergency_contact.name",
+    ):
+        assert re.search(rf"{field} \(line \d+\): still holds the example text", result.stderr)
+    text = patient.read_text()
+    mine = {"date_of_birth": "1972-03-14", "phone": "+44 7700 900123", "email": "jo@real.test"}
+    for field, placeholder in starter.PLACEHOLDERS.items():
+        section, name = field.split(".")
+        if section == "patient":
+            text = text.replace(f'"{placeholder}"', f'"{mine.get(name, "Jo Real")}"')
+    text = "\n".join(line for line in text.splitlines() if '"<' not in line)
+    patient.write_text(text)
     result = runner.invoke(cli, ["check", str(patient)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "OK" in result.stdout
@@ -51,7 +71,7 @@ def test_check_invalid_exits_2(runner: CliRunner, fixture: str, path: str) -> No
     result = runner.invoke(cli, ["check", str(PATIENTS / fixture)])
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: ")
-    assert f"- {path}:" in result.stderr
+    assert f"- {path} (line " in result.stderr  # the field, and where it is in the file
     assert "Traceback" not in result.output
 
 
@@ -188,3 +208,26 @@ def test_render_refuses_a_logo_that_is_not_an_image(runner: CliRunner, tmp_path:
     assert result.exit_code == 2
     assert "organisation.logo" in result.stderr
     assert not (tmp_path / "p.pdf").exists()
+
+
+@pytest.mark.parametrize(
+    "command", ["init", "check", "render", "interview", "preview", "batch", "blank", "schema"]
+)
+def test_every_command_has_quiet_verbose_and_examples(runner: CliRunner, command: str) -> None:
+    result = runner.invoke(cli, [command, "--help"])
+    assert result.exit_code == 0
+    assert "-q, --quiet" in result.output
+    assert "-v, --verbose" in result.output
+    if command != "schema":
+        assert f"Examples:\n    advocacy {command}" in result.output
+
+
+def test_quiet_says_nothing_but_errors(runner: CliRunner, tmp_path: Path) -> None:
+    patient = tmp_path / "p.yaml"
+    shutil.copy(PATIENTS.parent.parent.parent / "examples" / "minimal.yaml", patient)
+    result = runner.invoke(cli, ["render", str(patient), "-q"])
+    assert result.exit_code == 0, result.output
+    assert result.output == ""
+    result = runner.invoke(cli, ["render", str(patient), "-q"])
+    assert result.exit_code == 1
+    assert "already exists" in result.stderr

@@ -49,6 +49,11 @@ def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def test_installed_command_works_from_any_folder(installed: Path, tmp_path: Path) -> None:
     assert _run([str(installed), "init", "p.yaml"], tmp_path).returncode == 0
+    # init's placeholders are refused until filled in.
+    assert _run([str(installed), "check", "p.yaml"], tmp_path).returncode == 2
+    (tmp_path / "p.yaml").write_text(
+        (ROOT / "examples" / "patient.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     assert _run([str(installed), "check", "p.yaml"], tmp_path).returncode == 0
     result = _run([str(installed), "render", "p.yaml", "-o", "p.pdf"], tmp_path)
     assert result.returncode == 0, result.stderr

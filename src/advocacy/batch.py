@@ -19,6 +19,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import csv
+import dataclasses
 import io
 import multiprocessing
 import os
@@ -26,8 +27,10 @@ import re
 import shutil
 import signal
 import string
+import sys
 import tempfile
 import threading
+import time
 import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
@@ -36,14 +39,14 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
-from advocacy import branding, document, fontcheck, output, pipeline
+from advocacy import branding, document, fontcheck, loading, output, pipeline
 from advocacy.dates import DayMonthOrder
-from advocacy.errors import AdvocacyError, InvalidPatientError, Problem
-from advocacy.model import PatientFile, parse_text, validate_patient
-from advocacy.options import RenderOptions
+from advocacy.errors import AdvocacyError, InvalidPatientError, OutputError, Problem
+from advocacy.model import PatientFile, validate_patient
+from advocacy.options import DEFAULT_NAME_PATTERN, RenderOptions
 from advocacy.roster import Roster, Row, deep_merge, open_roster
+from advocacy.validation import at_lines
 
-DEFAULT_NAME_PATTERN = "{name}-{date_of_birth}"
 NAME_FIELDS = ("name", "preferred_name", "date_of_birth", "hospital_number", "clinic", "row")
 # Rows one worker renders before it is replaced: WeasyPrint's native memory
 # grows about 30 KiB a letter even with one FontConfiguration, and a fresh
@@ -63,7 +66,8 @@ _PART_FILE = re.compile(r"^\..+\.pdf\.[A-Za-z0-9_]+\.part$")
 # The placeholder patient lets a partial file (--defaults) be checked by the full schema.
 _PLACEHOLDER = {"patient": {"name": "-", "date_of_birth": "1970-01-01", "diagnosis": "-"}}
 
-Status = Literal["rendered", "skipped", "failed"]
+Status = Literal["rendered", "skipped", "failed", "checked"]
+MANIFEST = "manifest.csv"
 
 
 class BatchUsageError(AdvocacyError):
@@ -89,6 +93,10 @@ class BatchSettings:
     report: Path | None = None
     # How to read dates such as 04/03/1972; None: such a date fails its row.
     date_order: DayMonthOrder | None = None
+    # Every column must be known (else unknown ones are warned about and left out).
+    strict_columns: bool = False
+    # Check every row, render nothing, write nothing.
+    dry_run: bool = False
     recycle_after: int = RECYCLE_AFTER
     overrides: Mapping[str, Any] = field(default_factory=dict)
 
@@ -102,6 +110,8 @@ class RowOutcome:
     pages: int = 0
     problems: tuple[Problem, ...] = ()
     title: str = ""
+    # The disk is full or read-only: no later row can be written either.
+    disk_unusable: bool = False
 
 
 @dataclass(frozen=True)
@@ -121,10 +131,14 @@ class BatchResult:
     combined: Path | None = None
     rendered: int = 0
     skipped: int = 0
+    checked: int = 0  # --dry-run: rows that would be rendered
+    # (row, name, file, status) of every member with a PDF, for the manifest.
+    entries: list[tuple[int, str, str, str]] = field(default_factory=list)
     combined_pages: int = 0
     failures: list[RowOutcome] = field(default_factory=list)
     warnings: list[tuple[str, Problem]] = field(default_factory=list)
     stopped_early: bool = False
+    disk_unusable: bool = False
     interrupted: bool = False
 
     @property
@@ -158,8 +172,11 @@ class BatchResult:
         if self.out_dir is not None:
             noun = "PDF" if self.rendered == 1 else "PDFs"
             parts.append(f"{self.rendered} {noun} written to {self.out_dir}")
+        if self.checked:
+            noun = "row is" if self.checked == 1 else "rows are"
+            parts = [f"{self.checked} {noun} ready to render (--dry-run: nothing written)"]
         if self.skipped:
-            parts.append(f"{self.skipped} already there (skipped)")
+            parts.append(f"{self.skipped} already there (skipped; --force replaces them)")
         if self.combined is not None and self.combined_pages:
             members = self.rendered + self.skipped
             parts.append(
@@ -171,6 +188,11 @@ class BatchResult:
         text = f"{self.roster.source}: " + ("; ".join(parts) or "nothing to do") + "."
         if self.interrupted:
             text += " Interrupted: run the same command with --skip-existing to finish."
+        elif self.disk_unusable:
+            text += (
+                " Stopped: the disk is full or read-only (see above). Make room, then run the"
+                " same command again: the PDFs already made are kept."
+            )
         elif self.stopped_early:
             text += " Stopped at the first bad row (--fail-fast)."
         if self.combined is not None and not self.combined_pages:
@@ -262,12 +284,7 @@ class _Names:
 def load_defaults(path: Path) -> dict[str, Any]:
     """A partial patient file merged under every row; checked against the schema now."""
     source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        msg = f"{source}: cannot be read as UTF-8 text ({exc})."
-        raise BatchUsageError(msg) from None
-    raw = parse_text(text, path.suffix, source)
+    raw = loading.load_data(path)
     if raw is None:
         return {}
     if not isinstance(raw, Mapping):
@@ -288,10 +305,13 @@ def load_defaults(path: Path) -> dict[str, Any]:
 def _base_record(settings: BatchSettings) -> dict[str, Any]:
     base = load_defaults(settings.defaults) if settings.defaults else {}
     if settings.org is not None:
-        organisation = branding.load_organisation(settings.org)
+        organisation, document = branding.load_group(settings.org)
         branding.brand(organisation, str(settings.org))
         # --org names the group for this run: it replaces any in --defaults.
         base["organisation"] = organisation.model_dump(mode="json", exclude_none=True)
+        # Its language and paper are for every letter, unless --defaults or a
+        # row says otherwise (and --lang, --paper override all).
+        base["document"] = deep_merge(document, base.get("document") or {})
     return base
 
 
@@ -345,9 +365,10 @@ class _Task:
 _renderer: Any = None
 
 
-def _start_worker(temp_dir: str, warm: RenderOptions) -> None:
+def _start_worker(temp_dir: str, warm: RenderOptions, parent: int = 0) -> None:
     """Runs once in each worker: private temp folder, no Ctrl-C, a warm renderer."""
     global _renderer
+    _die_with(parent)
     # WeasyPrint copies web fonts into a weasyprint-* folder it never removes
     # when a worker exits; the pool's own folder is removed when the run ends.
     os.environ["TMPDIR"] = temp_dir
@@ -361,9 +382,40 @@ def _start_worker(temp_dir: str, warm: RenderOptions) -> None:
     _renderer.stylesheets(warm)
 
 
+def _die_with(parent: int) -> None:
+    """Stop this worker when the batch that started it is killed (even by kill -9).
+
+    Otherwise it would go on rendering and writing into the folder of a run
+    that no longer exists. Linux says so at once; elsewhere a thread looks.
+    """
+    if not parent:
+        return
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    elif os.name != "posix":
+        return
+    else:
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # it died before we could ask to follow it
+        os._exit(1)
+
+
 def _render_task(task: _Task) -> RowOutcome:
     try:
         pages = render_to_file(task, _renderer)
+    except OutputError as exc:
+        failed = _failed(task.number, task.label, Problem("", str(exc)))
+        return dataclasses.replace(failed, disk_unusable=exc.disk_unusable)
     except AdvocacyError as exc:
         return _failed(task.number, task.label, Problem("", str(exc)))
     except Exception as exc:  # one member's odd data must not stop the others
@@ -443,7 +495,7 @@ class _Pool:
             max_workers=self.jobs,
             mp_context=self.context,
             initializer=_start_worker,
-            initargs=(str(self.temp_dir), self.warm),
+            initargs=(str(self.temp_dir), self.warm, os.getpid()),
         )
 
     def submit(self, task: _Task) -> cf.Future[RowOutcome]:
@@ -602,8 +654,18 @@ class _Run:
             self.jobs = max(1, min(self.jobs, self.total))
 
     def execute(self) -> BatchResult:
+        self.result.warnings += [("", w) for w in self.roster.warnings]
+        if self.settings.dry_run:
+            for row in self.roster.rows():
+                outcome = self._prepare(row, Path(tempfile.gettempdir()))
+                if isinstance(outcome, _Task):
+                    outcome = RowOutcome(row.number, row.label, "checked", outcome.target)
+                self._record(outcome, None)
+                if self.result.stopped_early:
+                    break
+            return self.result
         if self.out_dir is not None:
-            self.out_dir.mkdir(parents=True, exist_ok=True)
+            output.make_folder(self.out_dir)
             _remove_stale_parts(self.out_dir)
         _remove_abandoned_pools()
         temp_dir = Path(tempfile.mkdtemp(prefix=f"{_POOL_PREFIX}{os.getpid()}-"))
@@ -662,7 +724,11 @@ class _Run:
 
     def _prepare(self, row: Row, temp_dir: Path) -> _Task | RowOutcome:
         problems = list(row.problems)
+        if problems and not row.data:
+            # Not a record at all (a number in a YAML list): that is the whole story.
+            return _failed(row.number, row.label, *problems)
         unused = dict(row.field_problems)
+        self.result.warnings += [(row.label, w) for w in row.warnings]
         try:
             loaded = validate_patient(deep_merge(self.base, row.data), row.label)
         except InvalidPatientError as exc:
@@ -672,6 +738,7 @@ class _Run:
         # A cell the roster refused stays refused even where the model would
         # accept it as written.
         problems += unused.values()
+        problems = at_lines(problems, dict(row.lines))
         if problems:
             return _failed(row.number, row.label, *problems)
         patient = loaded.data
@@ -685,16 +752,10 @@ class _Run:
         if self.out_dir is not None:
             target = self.out_dir / name
             if target.exists() and not self.settings.force:
-                if self.settings.skip_existing:
-                    return RowOutcome(
-                        row.number, row.label, "skipped", target, title=patient.patient.name
-                    )
-                problem = Problem(
-                    "",
-                    f"{target} already exists.",
-                    "Use --skip-existing to keep it, or --force to replace it.",
+                # Kept, and said so: a re-run after fixing one row is not N failures.
+                return RowOutcome(
+                    row.number, row.label, "skipped", target, title=patient.patient.name
                 )
-                return _failed(row.number, row.label, problem)
             force = self.settings.force
         else:
             target = temp_dir / f"{row.number:07d}.pdf"
@@ -745,10 +806,19 @@ class _Run:
             result.failures.append(outcome)
             if self.settings.fail_fast:
                 result.stopped_early = True
+            if outcome.disk_unusable:
+                # Stop rather than fail every remaining row the same way.
+                result.stopped_early = result.disk_unusable = True
         elif outcome.status == "skipped":
             result.skipped += 1
+        elif outcome.status == "checked":
+            result.checked += 1
         else:
             result.rendered += 1
+        if outcome.status in {"rendered", "skipped"} and outcome.path and self.out_dir:
+            result.entries.append(
+                (outcome.number, outcome.title, outcome.path.name, outcome.status)
+            )
         if combiner is not None and outcome.path is not None and not result.stopped_early:
             combiner.add(outcome.path, outcome.title)
             if self.out_dir is None:
@@ -780,10 +850,33 @@ def _remove_abandoned_pools() -> None:
 
 
 def _remove_stale_parts(folder: Path) -> None:
-    """Temporary files a killed run left (``.name.pdf.x1y2.part``): never a finished PDF."""
+    """Temporary files a killed run left (``.name.pdf.x1y2.part``): never a finished PDF,
+    and never one another run is still writing (it holds a lock on it)."""
     for path in folder.iterdir():
-        if _PART_FILE.match(path.name) and path.is_file():
+        if _PART_FILE.match(path.name) and path.is_file() and not output.in_use(path):
             path.unlink(missing_ok=True)
+
+
+# A cell starting with one of these is a formula to Excel, LibreOffice and
+# Google Sheets (=HYPERLINK(...) can send data away when clicked). OWASP's
+# advice: start such a cell with an apostrophe, which shows it as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """``value`` as a report cell no spreadsheet will run as a formula."""
+    return f"'{value}" if value.startswith(_FORMULA_START) else value
+
+
+def write_manifest(result: BatchResult, path: Path) -> None:
+    """Which file is whose: row, name, file, status, rewritten by every run (it is the
+    run's own list, not a member's letter)."""
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(["row", "name", "file", "status"])
+    for number, name, file, status in sorted(result.entries):
+        writer.writerow([str(number), spreadsheet_safe(name), spreadsheet_safe(file), status])
+    output.write_atomic(path, b"\xef\xbb\xbf" + text.getvalue().encode("utf-8"), force=True)
 
 
 def write_report(result: BatchResult, path: Path, *, force: bool) -> None:
@@ -791,7 +884,9 @@ def write_report(result: BatchResult, path: Path, *, force: bool) -> None:
     text = io.StringIO()
     writer = csv.DictWriter(text, fieldnames=["row", "field", "column", "problem", "fix"])
     writer.writeheader()
-    writer.writerows(result.report_rows())
+    writer.writerows(
+        {key: spreadsheet_safe(value) for key, value in row.items()} for row in result.report_rows()
+    )
     output.write_atomic(path, b"\xef\xbb\xbf" + text.getvalue().encode("utf-8"), force=force)
 
 
@@ -810,7 +905,7 @@ def run(
     """
     settings = settings or BatchSettings()
     out_dir, pattern = _check_settings(roster_path, settings)
-    roster = open_roster(roster_path, settings.date_order)
+    roster = open_roster(roster_path, settings.date_order, strict_columns=settings.strict_columns)
     if settings.date_order is not None and roster.kind == "list":
         msg = (
             f"{roster_path}: --date-order is for spreadsheet rosters (.csv, .xlsx); dates in a"
@@ -821,6 +916,8 @@ def run(
     result = _Run(roster, settings, out_dir, pattern, base, on_progress).execute()
     if settings.report is not None:
         write_report(result, settings.report, force=settings.force)
+    if out_dir is not None and result.entries and not settings.dry_run:
+        write_manifest(result, out_dir / MANIFEST)
     return result
 
 

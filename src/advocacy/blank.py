@@ -228,12 +228,19 @@ def make_blank(
         )
         raise BlankUsageError(msg)
     to_stdout = target == STDOUT
-    if not to_stdout:
+    if to_stdout:
+        output.check_stdout(binary=True)
+    else:
         output.check_writable(target, force=force)
     brand = None
+    values: dict[str, Any] = {}
     if org is not None:
-        brand = branding.brand(branding.load_organisation(org), str(org))
-    options = RenderOptions(**{k: v for k, v in overrides.items() if v is not None})
+        organisation, document = branding.load_group(org)
+        brand = branding.brand(organisation, str(org))
+        # The group's language and paper, unless --lang or --paper say otherwise.
+        values = {"lang": document.get("language"), "paper": document.get("paper")}
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    options = RenderOptions(**{k: v for k, v in values.items() if v is not None})
     one = render_blank(options, brand=brand, fillable=fillable)
     data = repeat_pages(one, copies, duplex=duplex, fillable=fillable)
     pages, per_copy = _count_pages(data), _count_pages(one)

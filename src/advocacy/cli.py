@@ -6,9 +6,12 @@ Exit codes: 0 success; 1 failure (rendering, writing, a batch with bad rows);
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import os
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,8 +19,9 @@ from typing import Any, TypeVar
 import click
 
 from advocacy import __version__
-from advocacy.errors import AdvocacyError, Problem
-from advocacy.options import LANGUAGES, PAPERS, PDF_VARIANTS
+from advocacy.errors import AdvocacyError, Problem, describe_os_error
+from advocacy.options import DEFAULT_NAME_PATTERN, LANGUAGES, PAPERS, PDF_VARIANTS
+from advocacy.textcheck import printable
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -29,10 +33,56 @@ Exit codes:
 """
 
 
+def _examples(*lines: str) -> str:
+    """A command's epilog: examples to copy, then the exit codes."""
+    shown = "\n".join(f"  {line}" for line in lines)
+    return f"\b\nExamples:\n{shown}\n\n{EXIT_CODES}"
+
+
 class _Failure(click.ClickException):
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
         self.exit_code = exit_code  # type: ignore[misc]
+
+
+def _verbosity() -> int:
+    """-1 with -q, 1 with -v, else 0 (outside a command too)."""
+    ctx = click.get_current_context(silent=True)
+    return int(ctx.meta.get("advocacy.verbosity", 0)) if ctx else 0
+
+
+def _set_verbosity(level: int) -> Callable[[click.Context, click.Parameter, bool], None]:
+    def callback(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+        if value:
+            ctx.meta["advocacy.verbosity"] = level
+
+    return callback
+
+
+def talk_options(func: F) -> F:
+    """-q and -v, the same on every command."""
+    func = click.option(
+        "-v",
+        "--verbose",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_verbosity(1),
+        help="Also say which versions ran and how long it took.",
+    )(func)
+    return click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_verbosity(-1),
+        help="Only errors: no progress, notes or warnings.",
+    )(func)
+
+
+def note(text: str) -> None:
+    """What was done ("Wrote p.pdf"), on standard error; silent with -q."""
+    if _verbosity() >= 0:
+        click.echo(printable(text), err=True)
 
 
 def reports_errors(func: F) -> F:
@@ -40,17 +90,31 @@ def reports_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        start = time.monotonic()
+        if _verbosity() > 0:
+            click.echo(_version_message(), err=True)
         try:
-            return func(*args, **kwargs)
+            result = func(*args, **kwargs)
+            if _verbosity() > 0:
+                click.echo(f"Done in {time.monotonic() - start:.1f} s.", err=True)
+            return result
         except AdvocacyError as exc:
-            raise _Failure(str(exc), exc.exit_code) from exc
+            raise _Failure(printable(str(exc)), exc.exit_code) from exc
+        except OSError as exc:
+            # Every disk fault the core did not word itself: still one sentence.
+            # One without a file name was writing to a stream (check > /dev/full).
+            where = exc.filename or "standard output"
+            _quiet_stdout()
+            raise _Failure(printable(describe_os_error(exc, where)), 1) from exc
 
     return wrapper  # type: ignore[return-value]
 
 
 def warn(problems: list[Problem], source: str) -> None:
+    if _verbosity() < 0:
+        return
     for problem in problems:
-        click.echo(f"Warning: {source}: {problem}", err=True)
+        click.echo(printable(f"Warning: {source}: {problem}"), err=True)
 
 
 def _version_message() -> str:
@@ -67,16 +131,19 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
     ctx.exit()
 
 
-patient_file = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+# '-' reads the patient file (YAML or JSON) from standard input.
+patient_file = click.argument(
+    "file", type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path)
+)
 
 
-def render_options(func: F) -> F:
+def render_options(func: F, *, lang_help: str = "") -> F:
     """Options shared by every command that renders a document."""
     decorators = [
         click.option(
             "--lang",
             type=click.Choice(LANGUAGES),
-            help="Language and spelling. Default: the file's, else en-US.",
+            help=lang_help or "Language and spelling. Default: the file's, else en-US.",
         ),
         click.option(
             "--paper",
@@ -97,7 +164,28 @@ def render_options(func: F) -> F:
     return func
 
 
-@click.group(epilog=EXIT_CODES, context_settings={"help_option_names": ["-h", "--help"]})
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so Python's flush at exit cannot fail again."""
+    with contextlib.suppress(OSError, AttributeError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+class _Group(click.Group):
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().main(*args, **kwargs)
+        except OSError as exc:
+            # Raised outside any command: --help or --version into a full or closed output.
+            _quiet_stdout()
+            message = describe_os_error(exc, exc.filename or "standard output")
+            click.echo(f"Error: {message}", err=True)
+            sys.exit(1)
+
+
+@click.group(
+    cls=_Group, epilog=EXIT_CODES, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.option(
     "--version",
     is_flag=True,
@@ -116,33 +204,61 @@ def cli() -> None:
     """
 
 
-@cli.command(epilog=EXIT_CODES)
+@cli.command(
+    epilog=_examples(
+        "advocacy init                 # writes patient.yaml to fill in", "advocacy init me.yaml"
+    )
+)
+@talk_options
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default="patient.yaml")
+@click.option(
+    "--org",
+    "group",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a commented group file here instead (name, logo, language, paper…),"
+    " for batch --org and blank --org.",
+)
 @click.option("--force", is_flag=True, help="Replace PATH if it exists.")
 @reports_errors
-def init(path: Path, force: bool) -> None:
-    """Write a commented example patient file to PATH (default patient.yaml)."""
+def init(path: Path, group: Path | None, force: bool) -> None:
+    """Write a patient file to fill in to PATH (default patient.yaml): placeholders
+    such as <your full name> that check refuses until they are replaced."""
     from advocacy import starter
 
+    if group is not None:
+        starter.write_group(group, force=force)
+        note(f"Wrote {group}. Fill it in, then use it with: advocacy batch ROSTER --org {group}")
+        return
     starter.write_example(path, force=force)
-    click.echo(f"Wrote {path}. Fill it in, then run: advocacy check {path}", err=True)
+    note(f"Wrote {path}. Fill it in, then run: advocacy check {path}")
 
 
-@cli.command(epilog=EXIT_CODES)
+@cli.command(epilog=_examples("advocacy check me.yaml", "cat me.yaml | advocacy check -"))
+@talk_options
 @patient_file
 @reports_errors
 def check(file: Path) -> None:
     """Validate FILE and list every problem, with its field and the fix."""
     from advocacy.model import load_patient
+    from advocacy.starter import example_values
 
     loaded = load_patient(file)
-    warn(loaded.warnings, str(file))
-    noun = "warning" if len(loaded.warnings) == 1 else "warnings"
-    suffix = f" ({len(loaded.warnings)} {noun})" if loaded.warnings else ""
-    click.echo(f"{file}: OK{suffix}")
+    warnings = loaded.warnings + example_values(loaded.data)
+    warn(warnings, str(file))
+    noun = "warning" if len(warnings) == 1 else "warnings"
+    suffix = f" ({len(warnings)} {noun})" if warnings else ""
+    if _verbosity() >= 0:
+        click.echo(f"{file}: OK{suffix}")
 
 
-@cli.command(epilog=EXIT_CODES)
+@cli.command(
+    epilog=_examples(
+        "advocacy render me.yaml               # writes me.pdf",
+        "advocacy render me.yaml --lang en-GB -o letter.pdf",
+        "advocacy render me.yaml -o - | lp      # print it",
+    )
+)
+@talk_options
 @patient_file
 @click.option(
     "-o",
@@ -193,12 +309,14 @@ def render(
         **options,
     )
     if written is not None:
-        click.echo(f"Wrote {written}", err=True)
+        note(f"Wrote {written}")
         if standard_copy and commands.standard_copy_path(written).is_file():
-            click.echo(f"Wrote {commands.standard_copy_path(written)}", err=True)
+            note(f"Wrote {commands.standard_copy_path(written)}")
 
 
 @cli.command(epilog=EXIT_CODES)
+@talk_options
+@reports_errors
 def schema() -> None:
     """Print the JSON Schema of the patient file (for editor autocompletion)."""
     from advocacy.model import PatientFile
@@ -206,18 +324,24 @@ def schema() -> None:
     click.echo(json.dumps(PatientFile.model_json_schema(), indent=2, ensure_ascii=False))
 
 
+def _say(text: str = "") -> None:
+    # Answers are echoed back: never as raw escape sequences on the terminal.
+    click.echo(printable(text))
+
+
 def _prompt(text: str) -> str:
     """One line of the interview; Ctrl-C and the end of piped input both stop it."""
     from advocacy.interview import Interrupted
 
     try:
-        return click.prompt(text, default="", show_default=False, prompt_suffix=" ")
+        return click.prompt(printable(text), default="", show_default=False, prompt_suffix=" ")
     except click.Abort:
         click.echo()
         raise Interrupted from None
 
 
-@cli.command(epilog=EXIT_CODES)
+@cli.command(epilog=_examples("advocacy interview", "advocacy interview --from me.yaml"))
+@talk_options
 @click.option(
     "-o",
     "--output",
@@ -241,10 +365,21 @@ def interview(output: Path | None, start: Path | None, force: bool) -> None:
     """
     from advocacy import interview as questions
 
-    questions.run(_prompt, click.echo, output_path=output, started_from=start, force=force)
+    questions.run(
+        _prompt,
+        _say,
+        output_path=output,
+        started_from=start,
+        force=force,
+    )
 
 
-@cli.command(epilog=EXIT_CODES)
+@cli.command(
+    epilog=_examples(
+        "advocacy preview me.yaml --pages 1", "advocacy preview letter.pdf -o pictures --dpi 150"
+    )
+)
+@talk_options
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "-o",
@@ -278,7 +413,7 @@ def preview(
         file, folder, pages=pages, dpi=dpi, force=force, on_warning=warn, **options
     )
     for path in written:
-        click.echo(f"Wrote {path}", err=True)
+        note(f"Wrote {path}")
 
 
 def _progress_sink(enabled: bool) -> Any:
@@ -308,7 +443,14 @@ def _progress_sink(enabled: bool) -> Any:
     return update
 
 
-@cli.command(epilog=EXIT_CODES)
+@cli.command(
+    epilog=_examples(
+        "advocacy batch members.xlsx --dry-run",
+        "advocacy batch members.csv --out-dir letters --org group.yaml",
+        "advocacy batch members.csv --combined all.pdf --duplex",
+    )
+)
+@talk_options
 @click.argument(
     "roster", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
@@ -330,7 +472,7 @@ def _progress_sink(enabled: bool) -> Any:
 )
 @click.option(
     "--name-pattern",
-    default="{name}-{date_of_birth}",
+    default=DEFAULT_NAME_PATTERN,
     show_default=True,
     help="File names from {name}, {date_of_birth}, {preferred_name}, {hospital_number},"
     " {clinic}, {row}; made safe for every disk; a repeat gets -2.",
@@ -361,10 +503,20 @@ def _progress_sink(enabled: bool) -> Any:
 )
 @click.option("--fail-fast", is_flag=True, help="Stop at the first bad row.")
 @click.option(
-    "--skip-existing", is_flag=True, help="Keep PDFs already in --out-dir (resume a stopped run)."
+    "--skip-existing",
+    is_flag=True,
+    help="Keep PDFs already in --out-dir (always so without --force; kept for old scripts).",
+)
+@click.option(
+    "--strict-columns",
+    is_flag=True,
+    help="Stop at any column that is not a patient-file field (else it is left out, with a"
+    " warning; a misspelt field always stops the run).",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Check every row and say what would be made; write nothing."
 )
 @click.option("--force", is_flag=True, help="Replace PDFs and files that exist.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no warnings.")
 @click.option(
     "--roster-template",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -375,10 +527,9 @@ def _progress_sink(enabled: bool) -> Any:
 def batch(
     roster: Path | None,
     roster_template: Path | None,
-    quiet: bool,
     **settings: Any,
 ) -> None:
-    """One PDF per member of ROSTER (.csv, .xlsx, or a .yaml/.json list).
+    """One PDF per member of ROSTER (.csv, .xlsx, .ods, .xls, or a .yaml/.json list).
 
     Headers are the patient file's field paths (patient.name,
     patient.date_of_birth, trial.first_dose_mcg…) or their labels (Name, Date
@@ -391,22 +542,29 @@ def batch(
 
     if roster_template is not None:
         write_template(roster_template, force=settings["force"])
-        click.echo(f"Wrote {roster_template}", err=True)
+        note(f"Wrote {roster_template}")
         return
     if roster is None:
         msg = "give a ROSTER file, or --roster-template FILE."
         raise click.UsageError(msg)
+    quiet = _verbosity() < 0
     result = batches.run_command(roster, settings, on_progress=_progress_sink(not quiet))
     for line in result.problem_lines():
-        click.echo(line, err=True)
+        click.echo(printable(line), err=True)
     if not quiet:
         for label, problem in result.warnings:
-            warn([problem], f"{roster} {label}")
-    click.echo(result.summary(), err=True)
+            warn([problem], f"{roster} {label}".rstrip())
+    note(result.summary())
     click.get_current_context().exit(result.exit_code)
 
 
-@cli.command(epilog=EXIT_CODES)
+@cli.command(
+    epilog=_examples(
+        "advocacy blank -n 20 --org group.yaml -o blanks.pdf",
+        "advocacy blank --fillable -o fill-in.pdf",
+    )
+)
+@talk_options
 @click.option(
     "-n",
     "--copies",
@@ -435,7 +593,11 @@ def batch(
     help="The group's branding file: name, logo (PNG or SVG), website, phone, message.",
 )
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
-@render_options
+@functools.partial(
+    render_options,
+    # A blank copy has no patient file whose language could be the default.
+    lang_help="Language and spelling. Default: en-US (there is no patient file to follow).",
+)
 @reports_errors
 def blank(output: Path, **settings: Any) -> None:
     """Copies to fill in by hand: lines and boxes where the patient's details
@@ -446,7 +608,7 @@ def blank(output: Path, **settings: Any) -> None:
     result = blanks.make_blank(output, **settings)
     if result.path is not None:
         copies = "1 copy" if result.copies == 1 else f"{result.copies} copies"
-        click.echo(f"Wrote {result.path} ({copies}, {result.pages} pages)", err=True)
+        note(f"Wrote {result.path} ({copies}, {result.pages} pages)")
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -463,11 +625,17 @@ def blank(output: Path, **settings: Any) -> None:
     type=click.Choice(LANGUAGES),
     help="The form's default language; default: the locale's.",
 )
+@talk_options
 @reports_errors
 def serve(open_browser: bool, **settings: Any) -> None:
     """The same in a web browser: the form, page previews, blank copies, a JSON API.
 
-    Nothing is stored: answers exist only for the request that uses them."""
+    Nothing is stored: answers exist only for the request that uses them.
+
+    \b
+    Examples:
+      advocacy serve --open                  on this computer, in your browser
+      advocacy serve --host 0.0.0.0 --org group.yaml   for a group, behind HTTPS"""
     from advocacy import web
 
     web.serve(web.WebSettings(**settings), open_browser=open_browser)

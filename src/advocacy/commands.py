@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from advocacy import branding, document, fontcheck, output, pipeline
+from advocacy import branding, document, fontcheck, output, pipeline, starter
 from advocacy.errors import Problem, UnsupportedCharactersError
 from advocacy.model import load_patient
 
@@ -16,7 +16,8 @@ STDOUT = Path("-")
 
 
 def default_output(source: Path, fmt: str) -> Path:
-    return source.with_suffix(f".{fmt}")
+    # A patient file read from standard input is written to standard output.
+    return STDOUT if source == STDOUT else source.with_suffix(f".{fmt}")
 
 
 def standard_copy_path(target: Path) -> Path:
@@ -54,13 +55,19 @@ def render_file(
     target = target or default_output(source, fmt)
     to_stdout = target == STDOUT
     companion = standard_copy_path(target) if standard_copy and not to_stdout else None
-    if not to_stdout:
-        # Refuse before doing any work, so a mistake costs nothing.
+    # Refuse before doing any work, so a mistake costs nothing.
+    if to_stdout:
+        output.check_stdout(binary=fmt == "pdf")
+    else:
         output.check_writable(target, force=force)
     if companion is not None:
         output.check_writable(companion, force=force)
     loaded = load_patient(source)
-    warnings = loaded.warnings + check_characters(loaded.data, str(source), strict=strict)
+    warnings = (
+        loaded.warnings
+        + starter.example_values(loaded.data)
+        + check_characters(loaded.data, str(source), strict=strict)
+    )
     if on_warning and warnings:
         on_warning(warnings, str(source))
     options = document.options_for(loaded.data, **overrides)

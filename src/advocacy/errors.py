@@ -22,10 +22,16 @@ class Problem:
     path: str
     message: str
     fix: str = ""
+    line: int | None = None  # where in the file, when it is known (YAML)
 
     def __str__(self) -> str:
-        text = f"{self.path}: {self.message}" if self.path else self.message
+        where = f"{self.path} (line {self.line})" if self.line else self.path
+        text = f"{where}: {self.message}" if where else self.message
         return f"{text} {self.fix}".strip() if self.fix else text
+
+
+# Problems listed for one file: a file with thousands is better fixed from the top.
+MAX_LISTED = 40
 
 
 class InvalidPatientError(AdvocacyError):
@@ -38,8 +44,14 @@ class InvalidPatientError(AdvocacyError):
         self.problems = problems
         count = len(problems)
         noun = "problem" if count == 1 else "problems"
-        lines = [f"{source}: {count} {noun}:"]
-        lines += [f"  - {p}" for p in problems]
+        if count == 1 and not problems[0].path:
+            # About the whole file (not found, not UTF-8, a syntax mistake): one sentence.
+            super().__init__(f"{source}: {problems[0]}")
+            return
+        lines = [f"{source}: {count:,} {noun}:"]
+        lines += [f"  - {p}" for p in problems[:MAX_LISTED]]
+        if count > MAX_LISTED:
+            lines.append(f"  - … and {count - MAX_LISTED:,} more; fix these first.")
         super().__init__("\n".join(lines))
 
 
@@ -58,3 +70,44 @@ class UnsupportedCharactersError(AdvocacyError):
     """Patient text uses characters the bundled fonts cannot show (with --strict)."""
 
     exit_code = 2
+
+
+class OutputError(AdvocacyError):
+    """A file or folder could not be written: the path, the reason and the fix."""
+
+    def __init__(self, message: str, errno: int | None = None) -> None:
+        super().__init__(message)
+        self.errno = errno
+
+    @property
+    def disk_unusable(self) -> bool:
+        """Full or read-only: every later write would fail the same way."""
+        import errno
+
+        return self.errno in {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
+
+
+# What to do about the usual reasons a write fails, by errno name.
+_FIXES = {
+    "EROFS": "the disk or folder is read-only; choose another folder.",
+    "ENOSPC": "the disk is full; free some space or choose another disk.",
+    "EDQUOT": "your disk quota is used up; free some space or choose another disk.",
+    "EACCES": "you do not have permission to write there; choose another folder.",
+    "EPERM": "you do not have permission to write there; choose another folder.",
+    "ENOENT": "the folder does not exist; create it first or choose another.",
+    "ENOTDIR": "part of the path is a file, not a folder; check the path.",
+    "EISDIR": "it is a folder; give a file name.",
+    "ENAMETOOLONG": "the name is too long; choose a shorter one.",
+    "EPIPE": "the program reading the output stopped; nothing more was written.",
+}
+
+
+def describe_os_error(exc: OSError, path: object = None) -> str:
+    """One sentence for an OSError: which path, what happened, what to do."""
+    import errno
+
+    where = path if path is not None else (exc.filename or "a file")
+    name = errno.errorcode.get(exc.errno or 0, "")
+    reason = exc.strerror or str(exc)
+    fix = _FIXES.get(name, "check the path and try again.")
+    return f"cannot write {where}: {reason.lower()}; {fix}"

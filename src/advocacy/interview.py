@@ -10,6 +10,7 @@ what is allowed or how a problem is worded.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import os
@@ -38,7 +39,6 @@ from advocacy.model import (
     PreparedWith,
     Section,
     Trial,
-    parse_text,
     validate_patient,
 )
 
@@ -222,8 +222,9 @@ PARTS: tuple[Part, ...] = (
                 "Does some stiffness in your legs help you stand or walk?",
                 "If it does, a full first dose can take that support away for hours;"
                 " this is why the letter asks for a lower-dose retry.",
+                # No default: Enter (or "not sure") leaves it unsaid, and the
+                # letter then uses its neutral sentence.
                 kind="yesno",
-                default=lambda _: True,
             ),
         ),
     ),
@@ -426,7 +427,7 @@ _STAND_INS: dict[Path_, Any] = {
     ("patient", "diagnosis"): "stand-in",
 }
 _SECTION_STAND_INS: dict[str, dict[str, Any]] = {
-    "emergency_contact": {"name": "stand-in", "phone": "stand-in"},
+    "emergency_contact": {"name": "stand-in", "phone": "00000 000000"},
     "organisation": {"name": "stand-in"},
 }
 
@@ -454,18 +455,42 @@ _SECTION_TITLES = {
     "document": "How the letter is made",
 }
 
-_YES = {"y", "yes", "true"}
-_NO = {"n", "no", "false"}
+_YES = {"y", "yes", "yeah", "yep", "true"}
+_NO = {"n", "no", "nope", "none", "false"}
+# "Not sure" leaves the answer empty: never printed as if it were one.
+_UNSURE = {"not sure", "unsure", "don't know", "dont know", "do not know", "no idea", "maybe"}
+_UNSURE |= {"?", "idk", "perhaps", "not known", "unknown", "n/a", "na"}
+BACK = "back"
 _LANGUAGE_WORDS = {
     "us": "en-US",
     "usa": "en-US",
     "american": "en-US",
+    "america": "en-US",
+    "united states": "en-US",
     "en-us": "en-US",
     "uk": "en-GB",
     "gb": "en-GB",
     "british": "en-GB",
+    "britain": "en-GB",
+    "great britain": "en-GB",
+    "united kingdom": "en-GB",
+    "england": "en-GB",
     "en-gb": "en-GB",
 }
+
+
+def _word(raw: str) -> str:
+    """An answer as a word to compare: case, dots and extra spaces do not matter."""
+    return " ".join(raw.casefold().replace("’", "'").rstrip(".!").split())
+
+
+def _language_word(raw: str) -> str:
+    """'UK English', 'British', 'English (UK)' -> en-GB; anything else as typed."""
+    word = re.sub(r"[()]", " ", _word(raw))
+    word = " ".join(w for w in word.split() if w != "english") or word
+    return _LANGUAGE_WORDS.get(word, raw)
+
+
 _LANGUAGE_NAMES = {
     "en-US": "US English (mcg, Letter paper)",
     "en-GB": "UK English (micrograms, A4 paper)",
@@ -520,7 +545,14 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, float) and value.is_integer():
         return int(value)
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        # Files keep dates as text until the schema reads them; answers hold dates.
+        with contextlib.suppress(ValueError):
+            return dt.date.fromisoformat(value)
     return value
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def matches(problem_path: str, key: str) -> bool:
@@ -542,16 +574,10 @@ def language_from_environment(environ: Mapping[str, str]) -> str:
 
 def load_answers(path: Path) -> Answers:
     """An existing patient file's values, valid or not, to start the interview from."""
+    from advocacy.loading import load_data
+
     source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvalidPatientError(
-            source, [Problem("", "the file is not UTF-8 text.", "Save it as UTF-8.")]
-        ) from None
-    except OSError as exc:
-        raise InvalidPatientError(source, [Problem("", exc.strerror or str(exc))]) from None
-    raw = parse_text(text, path.suffix, source)
+    raw = load_data(path)
     if raw is None:
         return {}
     if not isinstance(raw, Mapping):
@@ -630,6 +656,7 @@ class _Check:
 
 
 _INVALID = object()
+_UNSAID = object()  # "not sure": the field is left out
 
 
 class Interview:
@@ -665,15 +692,11 @@ class Interview:
             if self._straight_to_summary():
                 self._review()
             else:
-                for number, part in enumerate(PARTS, 1):
-                    self.say("")
-                    self.say(f"Part {number} of {len(PARTS)}: {part.title}")
-                    for question in part.questions:
-                        self._maybe_ask(question)
+                self._ask_all()
                 self._review()
             written = self._save()
         except (Interrupted, KeyboardInterrupt):
-            raise self._stopped() from None
+            return self._stop()
         if written is None:
             msg = "the interview ended without saving the file."
             raise InterviewStopped(msg)
@@ -695,7 +718,8 @@ class Interview:
         self.say("your letter. Each answer is checked as you go.")
         self.say("Press Enter to skip a question marked 'Enter to skip', or to keep the")
         self.say("answer shown in [brackets]. Press Ctrl-C to stop at any time; you will be")
-        self.say("asked whether to keep your answers so far. Nothing leaves this computer.")
+        self.say("asked whether to keep your answers so far. Type back to return to the")
+        self.say("question before. Nothing leaves this computer.")
         if self.started_from is not None:
             self.say(f"Starting from the answers in {self.started_from}.")
         if self.target.exists() and not self.force:
@@ -717,13 +741,32 @@ class Interview:
 
     # ------------------------------------------------------------------ one question
 
-    def _maybe_ask(self, question: Question) -> None:
-        if question.when is not None and not question.when(self.answers):
-            delete_path(self.answers, question.path)
-            return
-        self.ask_question(question)
+    def _ask_all(self) -> None:
+        """Every question in order; "back" returns to the one asked before."""
+        flat = [(n, part, q) for n, part in enumerate(PARTS, 1) for q in part.questions]
+        asked: list[int] = []
+        index, heading = 0, 0
+        while index < len(flat):
+            number, part, question = flat[index]
+            if question.when is not None and not question.when(self.answers):
+                delete_path(self.answers, question.path)
+                index += 1
+                continue
+            if number != heading:
+                self.say("")
+                self.say(f"Part {number} of {len(PARTS)}: {part.title}")
+                heading = number
+            if self.ask_question(question) == BACK:
+                if asked:
+                    index = asked.pop()
+                else:
+                    self._tell("This is the first question.")
+                continue
+            asked.append(index)
+            index += 1
 
-    def ask_question(self, question: Question) -> None:
+    def ask_question(self, question: Question) -> str | None:
+        """Ask until the answer is valid; returns BACK if the person typed "back"."""
         current = get_path(self.answers, question.path)
         if current in (None, "", []):
             current = None
@@ -749,14 +792,19 @@ class Interview:
                     continue
                 else:
                     delete_path(self.answers, question.path)
-                    return
+                    return None
             elif raw == CLEAR and not question.required:
                 delete_path(self.answers, question.path)
-                return
+                return None
+            elif raw == BACK or (isinstance(raw, str) and _word(raw) == BACK):
+                return BACK
             else:
                 candidate = self._convert(question, raw)
                 if candidate is _INVALID:
                     continue
+                if candidate is _UNSAID:
+                    delete_path(self.answers, question.path)
+                    return None
             check = self.check(question.path, candidate)
             if check.problems:
                 for problem in check.problems:
@@ -765,15 +813,16 @@ class Interview:
             for warning in check.warnings:
                 self._tell(f"Note: {_words_of(warning)}")
             set_path(self.answers, question.path, check.value)
-            return
+            return None
 
     def _read(self, question: Question, default: Any) -> Any:
         label = question.label
         if question.kind == "list":
             return self._read_list(question, default)
         if question.kind == "yesno":
-            hint = "" if default is None else (" [Y/n]" if default else " [y/N]")
-            return self._line(f"{label}{hint}:")
+            if default is None:
+                return self._line(f"{label} (yes, no or not sure):")
+            return self._line(f"{label} [{'Y/n' if default else 'y/N'}]:")
         if question.kind == "language":
             return self._line(f"{label} [{'UK' if default == 'en-GB' else 'US'}]:")
         if default is not None:
@@ -800,18 +849,33 @@ class Interview:
                 return items
             if line == CLEAR and not items:
                 return CLEAR
+            if _word(line) == BACK and not items:
+                return BACK
+            if _word(line) in _NO | _UNSURE:
+                return items  # "no" (or "not sure") to "Do you have questions?": none
+            if _word(line) in _YES:
+                self._explain(f"Type the {question.item.lower()} itself, or press Enter.")
+                continue
             items.append(line)
 
     def _convert(self, question: Question, raw: str) -> Any:
         kind = question.kind
         if kind == "yesno":
-            word = raw.lower()
+            word = _word(raw)
             if word in _YES or word in _NO:
                 return word in _YES
-            self.say("Problem: please answer yes or no.")
+            if word in _UNSURE:
+                return _UNSAID
+            self.say("Problem: please answer yes, no or not sure.")
             return _INVALID
         if kind == "language":
-            return _LANGUAGE_WORDS.get(raw.lower(), raw)
+            return _language_word(raw)
+        if kind == "text" and _word(raw) in _YES | _NO | _UNSURE:
+            # "Do you know the doctor's name?" "not sure": never "Dear not sure,".
+            if question.required or _word(raw) in _YES:
+                self._tell(f"Problem: type the {question.label.lower()} itself.")
+                return _INVALID
+            return _UNSAID
         if kind == "number":
             # The question says milligrams; people often type the unit anyway.
             return re.sub(r"\s*mg(\s*(a|per|/)\s*day)?\s*$", "", raw, flags=re.IGNORECASE)
@@ -929,17 +993,23 @@ class Interview:
         width = len(str(len(shown)))
         self.say("")
         self.say("Here are your answers:")
+        skipped: list[str] = []
+        # One line an answer, and the skipped ones together, so that the list
+        # and the problems under it fit a 40-line screen.
         for number, question in enumerate(shown, 1):
             value = get_path(self.answers, question.path)
             prefix = f"  {number:>{width}}. {question.label}:"
             if value in (None, "", []):
-                self.say(f"{prefix} (skipped)")
-            elif question.kind == "list" and isinstance(value, list):
-                self.say(prefix)
-                for item in value:
-                    self.say(f"  {'':>{width}}    - {item}")
+                skipped.append(str(number))
+                continue
+            if question.kind == "list" and isinstance(value, list):
+                text = "; ".join(str(item) for item in value)
             else:
-                self.say(f"{prefix} {self._show(question, value)}")
+                text = self._show(question, value)
+            line = f"{prefix} {text}"
+            self.say(line if len(line) <= 78 else f"{line[:77]}…")
+        if skipped:
+            self._tell(f"  Skipped: {', '.join(skipped)}.")
         return shown
 
     # ------------------------------------------------------------------ saving
@@ -968,21 +1038,25 @@ class Interview:
                 continue
             return target
 
-    def _stopped(self) -> InterviewStopped:
+    def _stop(self) -> Path:
+        """Stopped on purpose: save if asked to and say how to carry on (a calm exit,
+        not an error); raises InterviewStopped only when nothing was saved."""
         self.say("")
+        nothing = "the interview was stopped; nothing was saved."
         if repr(self.answers) == self._initial:
-            return InterviewStopped("the interview was stopped; nothing was saved.")
+            raise InterviewStopped(nothing)
         try:
             keep = self._yes_no("Stopped. Save the answers so far?", default=True)
             saved = self._save() if keep else None
         except (Interrupted, KeyboardInterrupt):
             saved = None
         if saved is None:
-            return InterviewStopped("the interview was stopped; nothing was saved.")
-        return InterviewStopped(
-            f"the interview was stopped; your answers so far are in {saved}."
+            raise InterviewStopped(nothing)
+        self.say(
+            f"Stopped. Your answers so far are in {saved}."
             f" Carry on with: advocacy interview --from {saved}"
         )
+        return saved
 
     def _offer_pdf(self, written: Path) -> None:
         from advocacy import commands

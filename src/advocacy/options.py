@@ -17,6 +17,10 @@ PAPERS: tuple[PaperName, ...] = ("a4", "letter")
 PDF_VARIANTS: tuple[PdfVariant, ...] = ("pdf/ua-1", "pdf/a-3b", "plain")
 
 # Each language's usual office paper.
+# A batch's file names. No date of birth: a file name shows in folder lists,
+# e-mail attachments and print queues (the PDF's title leaves out even the
+# name). The row number keeps namesakes apart and says where to look.
+DEFAULT_NAME_PATTERN = "{row}-{name}"
 DEFAULT_PAPER: dict[str, PaperName] = {"en-US": "letter", "en-GB": "a4"}
 _PAGE_SIZE = {"a4": "A4", "letter": "letter"}
 

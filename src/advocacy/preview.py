@@ -14,13 +14,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from advocacy import output
+from advocacy import loading, output
 from advocacy.errors import AdvocacyError, Problem
 
 DEFAULT_DPI = 96  # actual size on most screens
 MIN_DPI = 20
 MAX_DPI = 600
 _POINTS_PER_INCH = 72
+MAX_PDF_BYTES = 64 * 1024 * 1024
+# An A4 page at 600 dpi is 35 million pixels.
+MAX_PICTURE_PIXELS = 60_000_000
 
 WarningSink = Callable[[list[Problem], str], None]
 
@@ -102,11 +105,17 @@ def preview(
     if not MIN_DPI <= dpi <= MAX_DPI:
         msg = f"--dpi {dpi}: choose {MIN_DPI} to {MAX_DPI}."
         raise PageRangeError(msg)
+    # Before is_pdf opens it: a FIFO or a device must not hang or flood us.
+    loading.check_file(source, limit=MAX_PDF_BYTES)
     folder = folder if folder is not None else source.parent
     if folder.exists() and not folder.is_dir():
         msg = f"{folder} is not a folder; choose a folder for the pictures."
         raise AdvocacyError(msg)
-    pdf = source.read_bytes() if is_pdf(source) else _render(source, on_warning, overrides)
+    pdf = (
+        loading.read_bytes(source, limit=MAX_PDF_BYTES)
+        if is_pdf(source)
+        else _render(source, on_warning, overrides)
+    )
     return _write_pictures(pdf, source, folder, ranges, pages, dpi=dpi, force=force)
 
 
@@ -142,6 +151,8 @@ def _write_pictures(
         count = len(document)
         numbers = select_pages(ranges, count, spec)
         targets = [folder / name for name in picture_names(source.stem, numbers, count)]
+        for number in numbers:
+            _check_picture_size(document[number - 1], number, dpi, source)
         # All or nothing: refuse before writing the first picture.
         for target in targets:
             output.check_writable(target, force=force)
@@ -151,6 +162,19 @@ def _write_pictures(
     finally:
         document.close()
     return targets
+
+
+def _check_picture_size(page: Any, number: int, dpi: int, source: Path) -> None:
+    """Refuse a picture that would take gigabytes (a PDF's page can be 200 inches wide)."""
+    width, height = (side / _POINTS_PER_INCH for side in page.get_size())
+    pixels = width * dpi * height * dpi
+    if pixels > MAX_PICTURE_PIXELS:
+        msg = (
+            f"{source}: page {number} is {width:.0f} x {height:.0f} inches; at {dpi} dpi its"
+            f" picture would have {pixels / 1e6:,.0f} million pixels (the limit is"
+            f" {MAX_PICTURE_PIXELS // 1_000_000}). Choose a lower --dpi, or another PDF."
+        )
+        raise AdvocacyError(msg)
 
 
 def _png(page: Any, dpi: int) -> bytes:

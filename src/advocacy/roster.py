@@ -26,16 +26,29 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from advocacy import dates, output
+from advocacy import dates, loading, output
 from advocacy.branding import with_logo_from
 from advocacy.errors import AdvocacyError, Problem
-from advocacy.model import PatientFile, parse_text
+from advocacy.model import PatientFile
+from advocacy.textcheck import printable, shown
+from advocacy.validation import is_number
 
 LIST_SEPARATOR = ";"
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+# LibreOffice's own format and Excel's old one, read by calamine.
+CALAMINE_SUFFIXES = {".ods", ".xls"}
 LIST_SUFFIXES = {".yaml", ".yml", ".json"}
-SUFFIXES = CSV_SUFFIXES | XLSX_SUFFIXES | LIST_SUFFIXES
+SUFFIXES = CSV_SUFFIXES | XLSX_SUFFIXES | CALAMINE_SUFFIXES | LIST_SUFFIXES
+# A few thousand members as CSV is a few megabytes; a workbook is zipped.
+MAX_ROSTER_BYTES = 64 * 1024 * 1024
+# Members in one run; more is a mistake (or a bomb), and a run that long
+# is better split.
+MAX_ROWS = 50_000
+# A cell longer than this is not a patient's field (the longest, the
+# statement, is limited to 20,000 characters).
+MAX_CELL = 100_000
+MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
 
 # Labels people write in a spreadsheet, beyond the field paths themselves and
 # the field names that occur only once (``Diagnosis``, ``Clinic``). The first
@@ -89,6 +102,8 @@ class Column:
     is_list: bool
     description: str
     is_date: bool = False
+    is_number: bool = False
+    is_bool: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,6 +117,9 @@ class Row:
     # Better words than validation's for a field's problem ("could be 4 March or
     # 3 April"), used in place of its generic one for the same field.
     field_problems: Mapping[str, Problem] = field(default_factory=dict)
+    warnings: tuple[Problem, ...] = ()
+    # In a YAML list: the line of each of the item's fields, for its messages.
+    lines: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -130,6 +148,7 @@ class Header:
     text: str
     letter: str
     column: Column | None
+    ignored: bool = False  # an unknown column, warned about once and left out
 
 
 def normalise(label: str) -> str:
@@ -160,6 +179,14 @@ def _is_date(annotation: Any) -> bool:
     return False
 
 
+def _is_bool(annotation: Any) -> bool:
+    if annotation is bool:
+        return True
+    if typing.get_origin(annotation) in {typing.Union, types.UnionType}:
+        return any(_is_bool(arg) for arg in typing.get_args(annotation))
+    return False
+
+
 def _is_list(annotation: Any) -> bool:
     if typing.get_origin(annotation) is tuple:
         return True
@@ -178,7 +205,16 @@ def _leaves(model: type[BaseModel], prefix: str = "") -> Iterator[Column]:
         labels = FRIENDLY_LABELS.get(path)
         label = labels[0] if labels else name.replace("_", " ").capitalize()
         description = (info.description or "").rstrip(".")
-        yield Column(path, label, _is_list(info.annotation), description, _is_date(info.annotation))
+        annotation = info.annotation
+        yield Column(
+            path,
+            label,
+            _is_list(annotation),
+            description,
+            _is_date(annotation),
+            is_number(annotation),
+            _is_bool(annotation),
+        )
 
 
 @cache
@@ -233,6 +269,26 @@ def column_letter(index: int) -> str:
 
 # --------------------------------------------------------------------------- values
 
+_DECIMAL_COMMA = re.compile(r"^\d+,\d+$")
+
+# Yes and no as spreadsheets in Europe export them (TRUE is WAHR in a German
+# Excel, VRAI in a French one) and as people type them.
+_YES = {"true", "yes", "y", "wahr", "ja", "vrai", "oui", "sí", "si", "verdadero", "vero"}
+_YES |= {"sim", "verdadeiro", "waar", "tak", "prawda", "sann", "sandt", "kyllä", "igen"}
+_NO = {"false", "no", "n", "falsch", "nein", "faux", "non", "falso", "não", "nao", "onwaar"}
+_NO |= {"nee", "nie", "fałsz", "nej", "falsk", "usann", "ei", "nem"}
+
+
+def yes_no_word(text: str) -> str:
+    """``WAHR`` -> ``true``, ``non`` -> ``false``; anything else as written, for the
+    schema to refuse with its own words."""
+    word = text.strip().casefold()
+    if word in _YES:
+        return "true"
+    if word in _NO:
+        return "false"
+    return text
+
 
 def _cell_text(value: Any) -> str:
     """A spreadsheet cell as the text a person typed: ``50.0`` -> ``50``, dates as ISO."""
@@ -281,15 +337,19 @@ class Roster:
     """An opened roster: its header is checked; ``rows()`` reads the members lazily."""
 
     path: Path
-    kind: str  # "csv", "xlsx" or "list"
+    kind: str  # "csv", "xlsx", "calamine" (.ods, .xls) or "list"
     headers: tuple[Header, ...] = ()
     delimiter: str = ","
     records: list[Any] | None = field(default=None, repr=False)
+    # A YAML list's field lines ("[2].patient.name": 9), for messages.
+    record_lines: dict[str, int] = field(default_factory=dict, repr=False)
     # How to read 04/03/1972 (--date-order); None: such a date fails its row.
     date_order: dates.DayMonthOrder | None = None
     # Per column letter, the first date that can only be read day first, and
     # month first: a hint for a date in doubt, and a check on a given order.
     date_evidence: dict[str, dict[str, DateEvidence]] = field(default_factory=dict)
+    # About the roster as a whole (columns left out), said once before the rows.
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def source(self) -> str:
@@ -325,22 +385,34 @@ class Roster:
         """The cells of every row below the header."""
         if self.kind == "csv":
             records = _csv_records(self.path, self.delimiter)
+        elif self.kind == "calamine":
+            records = _calamine_records(self.path)
         else:
             records = _xlsx_records(self.path)
         next(records, None)
         yield from records
 
     def _row(self, number: int, cells: tuple[Any, ...]) -> Row | None:
+        if cells and isinstance(cells[0], CellTooLong):
+            too_long = Problem(
+                "",
+                f"has a cell longer than {MAX_CELL:,} characters, more than any field holds.",
+                "Check the row in the spreadsheet (a pasted document?).",
+            )
+            return Row(number, f"row {number}", {}, (too_long,))
         texts = [_cell_text(c).strip() for c in cells]
         if not any(texts):
             return None
         data: dict[str, Any] = {}
         problems: list[Problem] = []
+        warnings: list[Problem] = []
         field_problems: dict[str, Problem] = {}
         for index, text in enumerate(texts):
             if not text:
                 continue
             header = self.headers[index] if index < len(self.headers) else None
+            if header is not None and header.ignored:
+                continue
             if header is None or header.column is None:
                 problems.append(
                     Problem(
@@ -351,6 +423,19 @@ class Roster:
                 )
                 continue
             value: Any = text
+            column = header.column
+            if column.path.endswith("phone") and isinstance(cells[index], int | float):
+                warnings.append(
+                    Problem(
+                        column.path,
+                        f"came through as a number ({text}), so a leading 0 or + may be lost.",
+                        "Format the column as Text in the spreadsheet and type the number again.",
+                    )
+                )
+            if column.is_number and _DECIMAL_COMMA.match(value):
+                value = value.replace(",", ".")  # 37,5 as most of Europe writes 37.5
+            elif column.is_bool:
+                value = yes_no_word(value)
             if header.column.is_list:
                 value = [item.strip() for item in text.split(LIST_SEPARATOR) if item.strip()]
             elif header.column.is_date:
@@ -364,6 +449,7 @@ class Roster:
             with_logo_from(data, self.path.parent),
             tuple(problems),
             field_problems,
+            tuple(warnings),
         )
 
     def _date(self, header: Header, text: str) -> tuple[str, Problem | None]:
@@ -399,10 +485,21 @@ class Roster:
                 )
                 yield Row(number, label, {}, (problem,))
                 continue
-            yield Row(number, label, with_logo_from(dict(record), self.path.parent))
+            prefix = f"[{number}]."
+            lines = {
+                path.removeprefix(prefix): line
+                for path, line in self.record_lines.items()
+                if path.startswith(prefix)
+            }
+            yield Row(number, label, with_logo_from(dict(record), self.path.parent), lines=lines)
 
 
-def open_roster(path: Path, date_order: dates.DayMonthOrder | None = None) -> Roster:
+def open_roster(
+    path: Path,
+    date_order: dates.DayMonthOrder | None = None,
+    *,
+    strict_columns: bool = False,
+) -> Roster:
     """Open ``path`` and check its format, its header and its dates; raises RosterError
     before any row is rendered.
 
@@ -411,32 +508,47 @@ def open_roster(path: Path, date_order: dates.DayMonthOrder | None = None) -> Ro
     in the roster contradicts (25/12/1980 with month-first) stops the run.
     """
     suffix = path.suffix.lower()
-    if not path.is_file():
-        msg = f"{path}: file not found."
-        raise RosterError(msg)
+    try:
+        loading.check_file(path, limit=MAX_ROSTER_BYTES)
+    except AdvocacyError as exc:
+        raise RosterError(str(exc)) from None
     if suffix in LIST_SUFFIXES:
         return _open_list(path)
     if suffix in XLSX_SUFFIXES:
         header_cells = next((cells for _, cells in _xlsx_records(path)), ())
-        return _with_date_order(_tabular(path, "xlsx", header_cells), date_order)
+        roster = _tabular(path, "xlsx", header_cells, strict_columns=strict_columns)
+        return _with_date_order(roster, date_order)
     if suffix in CSV_SUFFIXES:
         _check_utf8(path)
         delimiter = _sniff_delimiter(path)
         header_cells = next((cells for _, cells in _csv_records(path, delimiter)), ())
-        return _with_date_order(_tabular(path, "csv", header_cells, delimiter), date_order)
-    if suffix in {".xls", ".ods", ".numbers"}:
-        msg = f"{path}: {suffix} files cannot be read; save the sheet as .xlsx or as CSV (UTF-8)."
+        roster = _tabular(path, "csv", header_cells, delimiter, strict_columns=strict_columns)
+        return _with_date_order(roster, date_order)
+    if suffix in CALAMINE_SUFFIXES:
+        header_cells = next((cells for _, cells in _calamine_records(path)), ())
+        roster = _tabular(path, "calamine", header_cells, strict_columns=strict_columns)
+        return _with_date_order(roster, date_order)
+    if suffix == ".numbers":
+        msg = f"{path}: .numbers files cannot be read; export the sheet as .xlsx or as CSV (UTF-8)."
         raise RosterError(msg)
     msg = (
         f"{path}: unknown roster type {suffix or '(none)'!r};"
-        " use .csv, .xlsx, or a .yaml/.json list of patient records."
+        " use .csv, .xlsx, .ods, .xls, or a .yaml/.json list of patient records."
     )
     raise RosterError(msg)
 
 
-def _tabular(path: Path, kind: str, header_cells: tuple[Any, ...], delimiter: str = ",") -> Roster:
+def _tabular(
+    path: Path,
+    kind: str,
+    header_cells: tuple[Any, ...],
+    delimiter: str = ",",
+    *,
+    strict_columns: bool = False,
+) -> Roster:
     headers: list[Header] = []
     unknown: list[str] = []
+    ignored: list[str] = []
     seen: dict[str, Header] = {}
     duplicate: list[str] = []
     for index, cell in enumerate(header_cells):
@@ -446,8 +558,14 @@ def _tabular(path: Path, kind: str, header_cells: tuple[Any, ...], delimiter: st
             headers.append(Header(index, text, letter, None))
             continue
         column = find_column(text)
+        suggestion = _suggest(text) if column is None else ""
+        if column is None and not suggestion and not strict_columns:
+            # A real export has its own columns (Member ID, Notes): not ours, left out.
+            ignored.append(f"{letter} ({printable(text[:40])})")
+            headers.append(Header(index, text, letter, None, ignored=True))
+            continue
         if column is None:
-            unknown.append(f"  - column {letter}, {text!r}: unknown column.{_suggest(text)}")
+            unknown.append(f"  - column {letter}, {shown(text, 60)}: unknown column.{suggestion}")
         elif column.path in seen:
             first = seen[column.path]
             duplicate.append(
@@ -474,7 +592,17 @@ def _tabular(path: Path, kind: str, header_cells: tuple[Any, ...], delimiter: st
             " (Name, Date of birth, …); `advocacy batch --roster-template FILE` writes them all."
         )
         raise RosterError("\n".join(lines))
-    return Roster(path, kind, tuple(headers), delimiter)
+    roster = Roster(path, kind, tuple(headers), delimiter)
+    if ignored:
+        roster.warnings.append(
+            Problem(
+                "",
+                f"{len(ignored)} column{'s' if len(ignored) > 1 else ''} left out, not being"
+                f" patient-file fields: {', '.join(ignored)}.",
+                "Use --strict-columns to stop at any column not known.",
+            )
+        )
+    return roster
 
 
 def _with_date_order(roster: Roster, given: dates.DayMonthOrder | None) -> Roster:
@@ -521,6 +649,14 @@ def _check_utf8(path: Path) -> None:
     line = 1
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 16):
+            if b"\x00" in chunk:
+                # UTF-16 (Excel's "Unicode text"), or not a text file at all.
+                line += chunk[: chunk.index(b"\x00")].count(b"\n")
+                msg = (
+                    f"{path}: line {line} has a NUL byte, so it is not UTF-8 text (a sheet saved"
+                    " as 'Unicode text' is UTF-16). Save it as 'CSV UTF-8 (Comma delimited)'."
+                )
+                raise RosterError(msg)
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
@@ -553,16 +689,41 @@ def _sniff_delimiter(path: Path) -> str:
     return max(counts, key=lambda d: (counts[d], d == ","))
 
 
+class CellTooLong:
+    """Stands for a row with a cell past MAX_CELL: the row fails, the others go on."""
+
+    def __str__(self) -> str:
+        return "(too long)"
+
+
 def _csv_records(path: Path, delimiter: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
     """``(row number as a spreadsheet shows it, cells)``; a quoted newline stays in its row."""
+    csv.field_size_limit(MAX_CELL)
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle, delimiter=delimiter)
         number = 0
-        for record in reader:
-            if number == 0 and _SEP_HINT.match(delimiter.join(record)):
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error:
+                # The reader carries on at the next line; only this row is lost.
+                record = [CellTooLong()]  # type: ignore[list-item]
+            if number == 0 and _SEP_HINT.match(delimiter.join(map(str, record))):
                 continue  # Excel's "sep=;" line is not a row it shows
             number += 1
+            _check_row_count(path, number)
             yield number, tuple(record)
+
+
+def _check_row_count(path: Path, number: int) -> None:
+    if number > MAX_ROWS + 1:
+        msg = (
+            f"{path}: has more than {MAX_ROWS:,} rows, more than one run should take;"
+            " split it into smaller rosters."
+        )
+        raise RosterError(msg)
 
 
 def _xlsx_records(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
@@ -571,6 +732,7 @@ def _xlsx_records(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _check_unzipped_size(path)
     try:
         # read_only streams rows from the zip; data_only gives formulas' last results.
         workbook = load_workbook(path, read_only=True, data_only=True)
@@ -579,31 +741,78 @@ def _xlsx_records(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
         raise RosterError(msg) from None
     try:
         sheet = workbook.worksheets[0]
+        # The size a workbook declares is not trusted: a 2 KB file can claim
+        # a million rows by 16,384 columns. Only the cells it holds are read.
+        sheet.reset_dimensions()
         for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            _check_row_count(path, number)
+            if any(isinstance(c, str) and len(c) > MAX_CELL for c in cells):
+                cells = (CellTooLong(),)
             yield number, tuple(cells)
     finally:
         workbook.close()
 
 
+def _calamine_records(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """Rows of an .ods or .xls sheet, as ``_xlsx_records`` gives them."""
+    import zipfile
+
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:  # pragma: no cover - a dependency; only a broken install lacks it
+        msg = f"{path}: reading {path.suffix} needs python-calamine; save the sheet as .xlsx."
+        raise RosterError(msg) from None
+    if zipfile.is_zipfile(path):  # .ods is a zip; .xls is not
+        _check_unzipped_size(path)
+    try:
+        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+        rows = sheet.iter_rows()
+    except Exception as exc:  # calamine's errors have no common base worth naming
+        msg = (
+            f"{path}: not a spreadsheet that can be read ({type(exc).__name__});"
+            " save it again, or as .xlsx or CSV."
+        )
+        raise RosterError(msg) from None
+    for number, cells in enumerate(rows, start=1):
+        _check_row_count(path, number)
+        if any(isinstance(c, str) and len(c) > MAX_CELL for c in cells):
+            yield number, (CellTooLong(),)
+        else:
+            yield number, tuple(cells)
+
+
+def _check_unzipped_size(path: Path) -> None:
+    """A workbook is a zip: refuse one that would unpack to far more than a roster holds."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return  # load_workbook says it is not a workbook, in its own words
+    if unpacked > MAX_UNZIPPED_BYTES:
+        msg = (
+            f"{path}: unpacks to {unpacked / 1024 / 1024:,.0f} MB, far more than a member list"
+            " holds; open it in a spreadsheet program and save it again, or save it as CSV."
+        )
+        raise RosterError(msg)
+
+
 def _open_list(path: Path) -> Roster:
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        msg = f"{path}: the file is not UTF-8 text; save it as UTF-8."
-        raise RosterError(msg) from None
-    try:
-        records = parse_text(text, path.suffix, str(path))
+        records, lines = loading.load_data_with_lines(path, limit=loading.MAX_LIST_BYTES)
     except AdvocacyError as exc:
         raise RosterError(str(exc)) from None
     if isinstance(records, Mapping) and len(records) == 1:
         # Accept {"patients": [...]} as well as a bare list.
-        only = next(iter(records.values()))
+        key, only = next(iter(records.items()))
         if isinstance(only, list):
             records = only
+            lines = {p.removeprefix(str(key)): n for p, n in lines.items()}
     if not isinstance(records, list):
         msg = f"{path}: expected a list of patient records (one '- patient: …' item per member)."
         raise RosterError(msg)
-    return Roster(path, "list", records=records)
+    return Roster(path, "list", records=records, record_lines=lines)
 
 
 # --------------------------------------------------------------------------- template
