@@ -29,6 +29,7 @@ CTRL_C = object()
 NEW_USER: list[tuple[str, str]] = [
     ("US or UK English [US]:", "UK"),
     ("Large print [y/N]", ""),
+    ("Who is writing [the patient, about themselves]:", ""),
     ("Full name:", ""),  # required: refused, asked again
     ("Full name:", "Alex Example"),
     ("Preferred name (Enter to skip):", ""),  # skipped
@@ -42,6 +43,7 @@ NEW_USER: list[tuple[str, str]] = [
     ("Your email (Enter to skip):", ""),
     ("Your address (Enter to skip):", ""),
     ("Getting about (Enter to skip):", "I walk indoors with one stick."),
+    ("Walking (a number, or Enter to skip):", "2"),
     ("Aid 1:", "walking stick"),
     ("Aid 2:", ""),
     ("Stiffness helps you stand (yes, no or not sure):", "y"),
@@ -60,16 +62,18 @@ NEW_USER: list[tuple[str, str]] = [
     ("Appointment date (Enter to skip):", ""),
     ("Appointment time (Enter to skip):", ""),
     ("Appointment place (Enter to skip):", ""),
-    ("First dose [50 micrograms]:", "0.05 mg"),  # refused: milligrams
-    ("First dose [50 micrograms]:", ""),
-    ("Reduced dose [25 micrograms]:", "60"),  # refused: not lower than the first
-    ("Reduced dose [25 micrograms]:", ""),
+    # Leg stiffness holds Alex up: the panel's 25 is offered first.
+    ("First dose [25 micrograms]:", "0.05 mg"),  # refused: milligrams
+    ("First dose [25 micrograms]:", "75"),  # refused: never a first dose
+    ("First dose [25 micrograms]:", ""),
+    ("Reduced dose (Enter to skip):", "60"),  # refused: not lower than the first
+    ("Reduced dose (Enter to skip):", ""),  # from 25, the team decides
     ("Emergency contact (Enter to skip):", "Jo Example"),
     ("Their phone:", "+44 7700 900123"),
     ("Who they are to you (Enter to skip):", "partner"),
     ("Helped by (Enter to skip):", ""),
     ("Support group (Enter to skip):", ""),
-    ("Number of an answer to change", "4"),  # 4 is the preferred name
+    ("Number of an answer to change", "5"),  # 5 is the preferred name
     ("Preferred name (Enter to skip):", "Alex"),
     ("Number of an answer to change", ""),
 ]
@@ -197,8 +201,10 @@ def test_new_user_interview_writes_a_file_that_passes_check(tmp_path: Path) -> N
     assert data.patient.preferred_name == "Alex"  # changed from the summary
     assert data.patient.date_of_birth == dt.date(1972, 3, 14)
     assert data.patient.hospital_number == "1234567890"  # digits stay text
-    assert data.trial.first_dose_mcg == 50
-    assert data.trial.reduced == 25
+    assert data.trial.first_dose_mcg == 25
+    assert data.trial.reduced is None
+    assert data.mobility.walking == "with-aids"
+    assert data.writer.relationship == "self"
     assert data.medication.oral_baclofen_mg_per_day == 60
     assert data.goals == ("Stand up from a chair", "Walk to the end of the garden")
     assert data.document.language == "en-GB"
@@ -211,9 +217,10 @@ def test_new_user_interview_writes_a_file_that_passes_check(tmp_path: Path) -> N
     assert "Problem: this answer is needed." in text
     assert "2072-03-14 is not in the past" in text
     assert "'0.05 mg' is in milligrams, but doses here are in micrograms" in text
-    assert "must be lower than the first (50 micrograms)" in text
+    assert "must be lower than the first (25 micrograms)" in text
+    assert "75 and 100 are escalation steps, never a first dose" in text
     assert "The clinic needs your date of birth to find your records." in text
-    assert "Half the first dose is usual (25 micrograms)" in text
+    assert "Half the first dose, rounded down to 5, is usual (none: the team decides)" in text
     assert "Make it later with: advocacy render" in text
 
 
@@ -233,7 +240,8 @@ def test_yaml_is_commented_and_read_as_yaml_12(tmp_path: Path) -> None:
     assert text.startswith("# advocacy patient file, written by `advocacy interview`.")
     assert "# REQUIRED. Date of birth, written YYYY-MM-DD.\n  date_of_birth: 1972-03-14\n" in text
     assert "Doses are whole MICROGRAMS" in text
-    assert "\n  first_dose_mcg: 50\n" in text
+    assert "\n  first_dose_mcg: 25\n" in text
+    assert "\n  walking: with-aids\n" in text
     assert "oral_baclofen_mg_per_day: 60\n" in text  # never "60.0"
     answers = {"patient": {"name": "NO", "date_of_birth": dt.date(1972, 3, 14)}}
     answers["appointment"] = {"time": "10:30"}
@@ -248,6 +256,8 @@ def test_skipping_leaves_optional_sections_out(tmp_path: Path) -> None:
     optional = ("Their phone", "Who they are", "Aid 2", "Allergy 2", "Goal 2", "Goal 3")
     steps = [(p, a) for p, a in NEW_USER[:-3] if not p.startswith(optional)]
     steps = [(p, "" if "Enter to skip" in p or p.endswith(" 1:") else a) for p, a in steps]
+    # A refused answer, now skipped, is not asked again.
+    steps = [step for i, step in enumerate(steps) if i == 0 or step != steps[i - 1]]
     steps.append(("Number of an answer to change", ""))
     run_script(steps + offer("n"), tmp_path)
     data = load_patient(tmp_path / "me.yaml").data
@@ -279,8 +289,9 @@ def test_ctrl_c_offers_to_save_then_carry_on_from_the_file(tmp_path: Path) -> No
         ("Go straight to the summary", "n"),
         ("US or UK English [UK]:", ""),
         ("Large print [y/N]", ""),
+        ("Who is writing [the patient, about themselves]:", ""),
         ("Full name [Alex Example]:", ""),
-        *NEW_USER[4:5],
+        *NEW_USER[5:6],
         ("Date of birth [14 March 1972]:", ""),
         *NEW_USER[at:],
         ("me.yaml already exists. Replace it? [y/N]", "y"),
@@ -291,7 +302,7 @@ def test_ctrl_c_offers_to_save_then_carry_on_from_the_file(tmp_path: Path) -> No
 
 
 def test_ctrl_c_and_no_save_writes_nothing(tmp_path: Path) -> None:
-    steps = [*NEW_USER[:4], ("Preferred name", CTRL_C), ("Stopped. Save", "n")]
+    steps = [*NEW_USER[:5], ("Preferred name", CTRL_C), ("Stopped. Save", "n")]
     with pytest.raises(InterviewStopped, match="nothing was saved"):
         run_script(steps, tmp_path)
     assert list(tmp_path.iterdir()) == []
@@ -451,12 +462,12 @@ def test_interview_in_a_real_terminal(tmp_path: Path) -> None:
     assert "Traceback" not in transcript
     loaded = load_patient(tmp_path / "patient.yaml")
     assert loaded.data.patient.preferred_name == "Alex"
-    assert loaded.data.trial.first_dose_mcg == 50
+    assert loaded.data.trial.first_dose_mcg == 25
 
 
 def test_ctrl_c_in_a_real_terminal_asks_whether_to_save(tmp_path: Path) -> None:
     child = _spawn(["interview"], tmp_path)
-    for prompt, answer in NEW_USER[:4]:
+    for prompt, answer in NEW_USER[:5]:
         _answer(child, prompt, answer)
     child.expect_exact("Preferred name (Enter to skip):")
     child.sendintr()
@@ -472,15 +483,17 @@ def test_ctrl_c_in_a_real_terminal_asks_whether_to_save(tmp_path: Path) -> None:
 def test_summary_change_that_breaks_another_answer_asks_it_again(tmp_path: Path) -> None:
     steps = [
         *NEW_USER[:-1],
-        ("Number of an answer to change", "26"),  # the first dose
-        ("First dose [50 micrograms]:", "20"),
+        ("Number of an answer to change", "29"),  # the reduced dose
+        ("Reduced dose (Enter to skip):", "20"),
+        ("Number of an answer to change", "28"),  # the first dose
+        ("First dose [25 micrograms]:", "20"),
         ("Number of an answer to change", ""),
-        ("Reduced dose [25 micrograms]:", "10"),  # asked again: 25 is not below 20
+        ("Reduced dose [20 micrograms]:", "10"),  # asked again: 20 is not below 20
         ("Number of an answer to change", ""),
         *offer("n"),
     ]
     script = run_script(steps, tmp_path)
-    assert "Reduced dose needs another look: the reduced dose (25 micrograms)" in script.words
+    assert "Reduced dose needs another look: the reduced dose (20 micrograms)" in script.words
     trial = load_patient(tmp_path / "me.yaml").data.trial
     assert (trial.first_dose_mcg, trial.reduced) == (20, 10)
 
@@ -506,6 +519,18 @@ def test_answers_that_are_not_answers_are_never_printed(tmp_path: Path) -> None:
         "Stiffness helps you stand (yes, no or not sure):",
         ("Stiffness helps you stand (yes, no or not sure):", "perhaps a bit"),  # refused
         ("Stiffness helps you stand (yes, no or not sure):", "Not sure"),
+    )
+    # Not sure about leg stiffness: the label's 50 is offered, then half of it.
+    steps = _replace(steps, "First dose [25 micrograms]:", ("First dose [50 micrograms]:", "0.05 mg"))
+    steps = _replace(steps, "First dose [25 micrograms]:", ("First dose [50 micrograms]:", "75"))
+    steps = _replace(steps, "First dose [25 micrograms]:", ("First dose [50 micrograms]:", ""))
+    steps = _replace(steps, "Reduced dose (Enter to skip):", ("Reduced dose [25 micrograms]:", "60"))
+    steps = _replace(steps, "Reduced dose (Enter to skip):", ("Reduced dose [25 micrograms]:", ""))
+    steps = _replace(
+        steps,
+        "Walking (a number, or Enter to skip):",
+        ("Walking (a number, or Enter to skip):", "walk"),  # not one of the four: asked again
+        ("Walking (a number, or Enter to skip):", "with aids"),
     )
     steps = _replace(
         steps,

@@ -21,13 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from advocacy import i18n, notation, output
+from advocacy import doseplan, i18n, notation, output
 from advocacy.dates import DateNotUnderstood, parse_date
 from advocacy.dates import example as _date_example
 from advocacy.errors import AdvocacyError, InvalidPatientError, Problem
 from advocacy.model import (
-    DEFAULT_FIRST_DOSE_MCG,
-    MIN_DOSE_MCG,
+    ADULT_AGE_YEARS,
     Appointment,
     DocumentSettings,
     EmergencyContact,
@@ -46,7 +45,7 @@ Ask = Callable[[str], str]
 Say = Callable[[str], None]
 Answers = dict[str, Any]
 Path_ = tuple[str, ...]
-Kind = Literal["text", "list", "date", "dose", "number", "yesno", "language"]
+Kind = Literal["text", "list", "date", "dose", "number", "yesno", "language", "choice"]
 
 DEFAULT_OUTPUT = Path("patient.yaml")
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -83,6 +82,9 @@ class Question:
     item: str = ""
     default: Callable[[Answers], Any] | None = None
     when: Callable[[Answers], bool] | None = None
+    # For kind="choice": (value, words) in the order offered; the values are
+    # the model's own (its Literal), the words what people read.
+    choices: tuple[tuple[str, str], ...] = ()
 
     @property
     def key(self) -> str:
@@ -99,12 +101,30 @@ def _first_dose(answers: Answers) -> int:
     value = get_path(answers, ("trial", "first_dose_mcg"))
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    return DEFAULT_FIRST_DOSE_MCG
+    return _consensus_first(answers)
+
+
+def _consensus_first(answers: Answers) -> int:
+    """The panel's 25 if leg tone holds the patient up, else the label's 50 (doseplan)."""
+    relies = get_path(answers, ("mobility", "relies_on_leg_tone_to_stand"))
+    return doseplan.default_first(relies if isinstance(relies, bool) else None)
 
 
 def _half_dose(answers: Answers) -> int | None:
-    half = _first_dose(answers) // 2
-    return half if half >= MIN_DOSE_MCG else None
+    return doseplan.default_reduced(_first_dose(answers))
+
+
+def _for_someone_else(answers: Answers) -> bool:
+    return get_path(answers, ("writer", "relationship")) not in (None, "self")
+
+
+def _is_child(answers: Answers) -> bool:
+    born = get_path(answers, ("patient", "date_of_birth"))
+    if not isinstance(born, dt.date):
+        return False
+    today = dt.datetime.now().astimezone().date()
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return age < ADULT_AGE_YEARS
 
 
 def _has_contact(answers: Answers) -> bool:
@@ -133,6 +153,31 @@ PARTS: tuple[Part, ...] = (
                 kind="yesno",
                 default=lambda _: False,
             ),
+            Question(
+                ("writer", "relationship"),
+                "Who is writing",
+                "Who is writing this letter?",
+                "A parent, guardian or carer writes about the patient and signs; the letter"
+                " then speaks of the patient by name. If you write for someone else, answer"
+                " the questions that follow about them: 'you' means the patient.",
+                kind="choice",
+                choices=(
+                    ("self", "the patient, about themselves"),
+                    ("parent", "a parent"),
+                    ("guardian", "a guardian"),
+                    ("carer", "a carer"),
+                    ("other", "someone else"),
+                ),
+                default=lambda _: "self",
+            ),
+            Question(
+                ("writer", "name"),
+                "Your name",
+                "What is your own name, as you will sign the letter?",
+                "The person who writes the letter signs it.",
+                required=True,
+                when=_for_someone_else,
+            ),
         ),
     ),
     Part(
@@ -160,6 +205,15 @@ PARTS: tuple[Part, ...] = (
                 "The clinic needs your date of birth to find your records.",
                 kind="date",
                 required=True,
+            ),
+            Question(
+                ("patient", "weight_kg"),
+                "Weight",
+                "What is your weight, in kilograms?",
+                "For a child the team needs the weight: doses for small patients differ.",
+                kind="number",
+                example="24.5",
+                when=_is_child,
             ),
             Question(
                 ("patient", "diagnosis"),
@@ -206,6 +260,20 @@ PARTS: tuple[Part, ...] = (
                 "How do you get about now?",
                 "The team needs to know how you walk now to see what the trial changes.",
                 example="I walk indoors with one stick and use a wheelchair outside.",
+            ),
+            Question(
+                ("mobility", "walking"),
+                "Walking",
+                "Which is closest to how you get about?",
+                "It decides what the trial measures: walking tests for someone who walks;"
+                " spasms, pain, sitting, transfers and care for someone who does not.",
+                kind="choice",
+                choices=(
+                    ("without-aids", "I walk without aids"),
+                    ("with-aids", "I walk with aids (a stick, crutches, a frame)"),
+                    ("mostly-wheelchair", "I mostly use a wheelchair"),
+                    ("does-not-walk", "I do not walk"),
+                ),
             ),
             Question(
                 ("mobility", "aids"),
@@ -345,25 +413,26 @@ PARTS: tuple[Part, ...] = (
                 ("trial", "first_dose_mcg"),
                 "First dose",
                 "What first test dose should the letter ask for, in micrograms?",
-                "The label's standard first test dose is 50 {unit}. Keep it unless"
-                " your team has suggested another.",
+                "A US best-practice panel gives 25 {unit} as the test dose for people who"
+                " rely on leg stiffness to stand or walk; the label's standard is 50 {unit}."
+                " The suggestion follows your answer about leg stiffness; keep it unless your"
+                " team has suggested another. 75 and 100 are never a first dose.",
                 kind="dose",
-                example="whole micrograms, like 50 (not milligrams)",
+                example="whole micrograms, 25 or 50 (not milligrams)",
                 required=True,
-                default=lambda _: DEFAULT_FIRST_DOSE_MCG,
+                default=_consensus_first,
             ),
             Question(
                 ("trial", "reduced_dose_mcg"),
                 "Reduced dose",
                 "If the first dose is too strong, what lower dose should they try next?",
-                "If {first} takes away the stiffness you need to stand or walk, the letter"
-                " asks the team to wait until it has worn off and, at least 24 hours later,"
-                " try again through the same catheter at a lower dose. Half the first dose"
-                " is usual ({half}); expert consensus suggests 25 {unit} for people"
-                " who rely on stiffness to get about.",
+                "If {first} is too strong, the letter asks the team to wait until it has worn"
+                " off and, at least 24 hours later, try again through the same catheter at a"
+                " lower dose. Half the first dose, rounded down to 5, is usual ({half}). From"
+                " 25 {unit} no source names a lower bolus: press Enter and the letter asks the"
+                " team for a lower bolus or a slow infusion, as they decide.",
                 kind="dose",
                 example="whole micrograms, lower than the first dose",
-                required=True,
                 default=_half_dose,
             ),
         ),
@@ -825,6 +894,12 @@ class Interview:
             return self._line(f"{label} [{'Y/n' if default else 'y/N'}]:")
         if question.kind == "language":
             return self._line(f"{label} [{'UK' if default == 'en-GB' else 'US'}]:")
+        if question.kind == "choice":
+            for number, (_value, words) in enumerate(question.choices, 1):
+                self.say(f"  {number}. {words}")
+            if default is not None:
+                return self._line(f"{label} [{self._show(question, default)}]:")
+            return self._line(f"{label} (a number, or Enter to skip):")
         if default is not None:
             return self._line(f"{label} [{self._show(question, default)}]:")
         if not question.required:
@@ -870,18 +945,35 @@ class Interview:
             return _INVALID
         if kind == "language":
             return _language_word(raw)
+        if kind == "choice":
+            return self._choice(question, raw)
         if kind == "text" and _word(raw) in _YES | _NO | _UNSURE:
             # "Do you know the doctor's name?" "not sure": never "Dear not sure,".
             if question.required or _word(raw) in _YES:
                 self._tell(f"Problem: type the {question.label.lower()} itself.")
                 return _INVALID
             return _UNSAID
+        if kind == "number" and question.path == ("patient", "weight_kg"):
+            return re.sub(r"\s*(kg|kilos?|kilograms?)\s*$", "", raw, flags=re.IGNORECASE)
         if kind == "number":
             # The question says milligrams; people often type the unit anyway.
             return re.sub(r"\s*mg(\s*(a|per|/)\s*day)?\s*$", "", raw, flags=re.IGNORECASE)
         if kind == "date":
             return self._read_date(raw)
         return raw
+
+    def _choice(self, question: Question, raw: str) -> Any:
+        """A number from the list, the value itself, or the start of its words."""
+        word = " ".join(raw.lower().replace("-", " ").split())
+        if word in _UNSURE and not question.required:
+            return _UNSAID
+        for number, (value, words) in enumerate(question.choices, 1):
+            if word in {str(number), value.replace("-", " ")} or (
+                len(word) >= 3 and words.lower().startswith(word)
+            ):
+                return value
+        self.say(f"Problem: please answer with a number from 1 to {len(question.choices)}.")
+        return _INVALID
 
     def _read_date(self, raw: str) -> Any:
         lang = self._lang()
@@ -1120,7 +1212,7 @@ class Interview:
         return {
             "unit": notation.microgram_unit(lang),
             "first": notation.format_dose(first, lang),
-            "half": notation.format_dose(half, lang) if half else "too low to use",
+            "half": notation.format_dose(half, lang) if half else "none: the team decides",
         }
 
     def _show(self, question: Question, value: Any) -> str:
@@ -1133,6 +1225,10 @@ class Interview:
             return "yes" if value else "no"
         if question.kind == "language":
             return _LANGUAGE_NAMES.get(str(value), str(value))
+        if question.kind == "choice":
+            return dict(question.choices).get(str(value), str(value))
+        if question.kind == "number" and question.path == ("patient", "weight_kg"):
+            return f"{notation.format_number(value)} kg"
         if question.kind == "number" and isinstance(value, int | float):
             return f"{notation.format_mg(value)} a day"
         return str(value)

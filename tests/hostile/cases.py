@@ -1005,7 +1005,7 @@ CASES.append(
         ["interview", "-o", "me.yaml"],
         1,
         "U+001B (ESC, which starts terminal commands)",
-        stdin=b"\n\n\x1b[2J\x1b]0;pwned\x07Evil\n",
+        stdin=b"\n\n\n\x1b[2J\x1b]0;pwned\x07Evil\n",
     )
 )
 CASES.append(
