@@ -573,3 +573,23 @@ def test_the_review_fits_a_40_line_screen(tmp_path: Path) -> None:
     assert len(review) <= 30, "\n".join(review)  # ten lines to spare for its problems
     assert all(len(line) <= 80 for line in review)
     assert any(line.strip().startswith("Skipped:") for line in review)
+
+
+def test_a_parent_writes_and_signs(tmp_path: Path) -> None:
+    """A parent's name is asked; skipped, it is asked again before the file is written."""
+    steps: list = _replace(
+        list(NEW_USER),
+        "Who is writing [the patient, about themselves]:",
+        ("Who is writing [the patient, about themselves]:", "a parent"),
+        ("Your name (Enter to skip):", ""),
+    )
+    steps = [
+        *steps[:-3],
+        ("Number of an answer to change", ""),
+        ("Your name", "Ada Example"),  # the whole file is checked: the letter needs a signer
+        ("Number of an answer to change", ""),
+        *offer("n"),
+    ]
+    run_script(steps, tmp_path)
+    writer = load_patient(tmp_path / "me.yaml").data.writer
+    assert (writer.relationship, writer.name) == ("parent", "Ada Example")

@@ -295,7 +295,7 @@ def test_a_loaded_file_with_parts_the_form_does_not_use_says_so(client: TestClie
     [
         ("notes.txt", b"hello", "not a patient file"),
         ("p.yaml", b"\xff\xfe\x00bad", "not UTF-8"),
-        ("p.yaml", b"patient: [unclosed", "could not be read"),
+        ("p.yaml", b"patient: [unclosed", "line 1, column 10"),
         ("p.yaml", b"- a list", "not a patient file"),
     ],
 )
@@ -645,9 +645,9 @@ def test_a_roster_gives_a_zip_of_letters_and_the_bad_rows(client: TestClient) ->
     assert response.headers["content-type"] == "application/zip"
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
         names = sorted(archive.namelist())
-        assert names == ["all-members.pdf", "bad-rows.csv", "letters/Ann-Example-1972-03-14.pdf"]
+        assert names == ["all-members.pdf", "bad-rows.csv", "letters/2-Ann-Example.pdf"]
         report = archive.read("bad-rows.csv").decode("utf-8-sig")
-        letter = archive.read("letters/Ann-Example-1972-03-14.pdf")
+        letter = archive.read("letters/2-Ann-Example.pdf")
     assert "trial.first_dose_mcg" in report
     assert "looks like milligrams" in report
     assert "Ann Example" in " ".join(pdf_text(letter))

@@ -312,7 +312,7 @@ def test_group_page_roster_upload(site: str, page: Any, tmp_path: Path) -> None:
 
     with zipfile.ZipFile(saved) as archive:
         assert "bad-rows.csv" in archive.namelist()
-        assert "letters/Ann-Example-1972-03-14.pdf" in archive.namelist()
+        assert "letters/2-Ann-Example.pdf" in archive.namelist()
 
 
 def test_error_pages_pass_axe(site: str, page: Any, tmp_path: Path) -> None:

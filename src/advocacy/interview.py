@@ -173,9 +173,11 @@ PARTS: tuple[Part, ...] = (
             Question(
                 ("writer", "name"),
                 "Your name",
-                "What is your own name, as you will sign the letter?",
-                "The person who writes the letter signs it.",
-                required=True,
+                "If you write for someone else: what is your own name, as you will sign?",
+                "The person who writes the letter signs it; leave this empty if you are the"
+                " patient.",
+                # Needed only when someone else writes: the model says so, in
+                # check's words, so the form can show it as optional.
                 when=_for_someone_else,
             ),
         ),

@@ -319,6 +319,20 @@ class Appointment(Section):
         return value
 
 
+def _refuse_reduced(first: int, reduced: int) -> None:
+    """A reduced dose that cannot follow ``first``, with a fix the check itself accepts."""
+    problem = doseplan.check_reduced(first, reduced)
+    if problem:
+        suggestion = doseplan.default_reduced(first)
+        fix = (
+            f"usually it is half, rounded down to 5: {suggestion}"
+            if suggestion is not None
+            else "or leave it out: from this first dose the letter leaves the lower dose to"
+            " the team"
+        )
+        raise PydanticCustomError("reduced_not_lower", f"{problem}; {fix}.")
+
+
 class Trial(Section):
     first_dose_mcg: Dose | None = Field(
         None,
@@ -369,6 +383,16 @@ class Trial(Section):
                 "It is printed as written; the letter also offers a slow infusion instead.",
             )
         return value
+
+    @model_validator(mode="after")
+    def _reduced_below_first(self) -> Trial:
+        # Checked here when the file gives both, so the problem is reported
+        # even while other sections have problems of their own; a default
+        # first dose is checked by PatientFile, which knows the leg tone.
+        first, reduced = self.first_dose_mcg, self.reduced_dose_mcg
+        if first is not None and reduced is not None:
+            _refuse_reduced(first, reduced)
+        return self
 
     @property
     def first(self) -> int:
@@ -467,16 +491,7 @@ class PatientFile(Section):
         if trial.reduced_dose_mcg is None:
             object.__setattr__(trial, "reduced_dose_mcg", doseplan.default_reduced(first))
         else:
-            problem = doseplan.check_reduced(first, trial.reduced_dose_mcg)
-            if problem:
-                suggestion = doseplan.default_reduced(first)
-                fix = (
-                    f"usually it is half, rounded down to 5: {suggestion}"
-                    if suggestion is not None
-                    else "or leave it out: from this first dose the letter leaves the lower"
-                    " dose to the team"
-                )
-                raise PydanticCustomError("reduced_not_lower", f"{problem}; {fix}.")
+            _refuse_reduced(first, trial.reduced_dose_mcg)
         return self
 
     @model_validator(mode="after")

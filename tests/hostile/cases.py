@@ -469,7 +469,7 @@ CASES = [
         "init-file-only-name-changed",
         ["render", "p.yaml"],
         2,
-        "patient.email (line 19): still holds the example text",
+        "patient.email (line 20): still holds the example text",
         {"p.yaml": _starter().replace('"<your full name>"', "Jo Real")},
     ),
     Case(

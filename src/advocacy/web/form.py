@@ -157,7 +157,9 @@ def _from_question(question: Question) -> Field:
         allowed = literal_choices(question.path)
         if allowed:
             kind = "choice"
-            choices = tuple((value, _choice_words(value)) for value in allowed)
+            # The interview's own words where it has them ("a parent"), else the value's.
+            words = dict(question.choices)
+            choices = tuple((value, words.get(value) or _choice_words(value)) for value in allowed)
             if not question.required:
                 # Radios cannot be unticked: an answer can always be taken back.
                 choices += (("", "Not given"),)
