@@ -521,10 +521,14 @@ def test_answers_that_are_not_answers_are_never_printed(tmp_path: Path) -> None:
         ("Stiffness helps you stand (yes, no or not sure):", "Not sure"),
     )
     # Not sure about leg stiffness: the label's 50 is offered, then half of it.
-    steps = _replace(steps, "First dose [25 micrograms]:", ("First dose [50 micrograms]:", "0.05 mg"))
+    steps = _replace(
+        steps, "First dose [25 micrograms]:", ("First dose [50 micrograms]:", "0.05 mg")
+    )
     steps = _replace(steps, "First dose [25 micrograms]:", ("First dose [50 micrograms]:", "75"))
     steps = _replace(steps, "First dose [25 micrograms]:", ("First dose [50 micrograms]:", ""))
-    steps = _replace(steps, "Reduced dose (Enter to skip):", ("Reduced dose [25 micrograms]:", "60"))
+    steps = _replace(
+        steps, "Reduced dose (Enter to skip):", ("Reduced dose [25 micrograms]:", "60")
+    )
     steps = _replace(steps, "Reduced dose (Enter to skip):", ("Reduced dose [25 micrograms]:", ""))
     steps = _replace(
         steps,
