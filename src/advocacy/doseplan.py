@@ -295,37 +295,15 @@ def build(first_mcg: int, reduced_mcg: int | None = None, *, default: bool = Tru
         problem = check_reduced(first_mcg, reduced_mcg)
         if problem:
             raise ValueError(problem)
-        reduced = PlannedDose(
-            kind=DoseKind.REDUCED,
-            mcg=reduced_mcg,
-            volume_ml=volume_ml(reduced_mcg),
-            after=Outcome.TOO_MUCH_WEAKNESS,
-            follows_mcg=first_mcg,
-            min_hours_after_previous=MIN_HOURS_BETWEEN_DOSES,
-            after_effect_worn_off=True,
+        reduced = _planned(
+            DoseKind.REDUCED, reduced_mcg, Outcome.TOO_MUCH_WEAKNESS, follows=first_mcg
         )
-    first = PlannedDose(
-        kind=DoseKind.FIRST,
-        mcg=first_mcg,
-        volume_ml=volume_ml(first_mcg),
-        after=None,
-        follows_mcg=None,
-        min_hours_after_previous=0,
-        after_effect_worn_off=False,
-    )
+    first = _planned(DoseKind.FIRST, first_mcg)
     escalation: list[PlannedDose] = []
     previous = first_mcg
     for step in escalation_steps(first_mcg):
         escalation.append(
-            PlannedDose(
-                kind=DoseKind.ESCALATION,
-                mcg=step,
-                volume_ml=volume_ml(step),
-                after=Outcome.TOO_LITTLE_EFFECT,
-                follows_mcg=previous,
-                min_hours_after_previous=MIN_HOURS_BETWEEN_DOSES,
-                after_effect_worn_off=False,
-            )
+            _planned(DoseKind.ESCALATION, step, Outcome.TOO_LITTLE_EFFECT, follows=previous)
         )
         previous = step
     minutes = sorted({*VITALS_MINUTES, *(hours * 60 for hours in FUNCTION_HOURS)})
@@ -336,6 +314,22 @@ def build(first_mcg: int, reduced_mcg: int | None = None, *, default: bool = Tru
         time_points=tuple(
             TimePoint(m, function=m % 60 == 0 and m // 60 in FUNCTION_HOURS) for m in minutes
         ),
+    )
+
+
+def _planned(
+    kind: DoseKind, mcg: int, after: Outcome | None = None, *, follows: int | None = None
+) -> PlannedDose:
+    """A dose of the plan: every dose after the first waits 24 hours, and a
+    reduced one also waits for the first dose's effect to wear off."""
+    return PlannedDose(
+        kind=kind,
+        mcg=mcg,
+        volume_ml=volume_ml(mcg),
+        after=after,
+        follows_mcg=follows,
+        min_hours_after_previous=0 if follows is None else MIN_HOURS_BETWEEN_DOSES,
+        after_effect_worn_off=kind is DoseKind.REDUCED,
     )
 
 
