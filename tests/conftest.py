@@ -35,3 +35,30 @@ def pdf_text(data: bytes) -> list[str]:
 
     reader = PdfReader(io.BytesIO(data))
     return [" ".join((page.extract_text() or "").split()) for page in reader.pages]
+
+
+# A fast inner loop: `pytest -m "not render and not slow"` leaves out the
+# modules whose tests render real PDFs or pictures (WeasyPrint), and those
+# that build a wheel, drive a browser or run many processes. `make test` runs
+# everything.
+RENDER_MODULES = {
+    "test_accessibility",
+    "test_batch",
+    "test_blank",
+    "test_branding",
+    "test_document",
+    "test_preview",
+    "test_render",
+    "test_visual",
+    "test_web",
+}
+SLOW_MODULES = {"test_hostile", "test_processes", "test_web_browser", "test_wheel"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.nodeid.split("::")[0].rsplit("/", 1)[-1].removesuffix(".py")
+        if module in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+        elif module in RENDER_MODULES:
+            item.add_marker(pytest.mark.render)
