@@ -49,6 +49,11 @@ def _month_names() -> dict[str, int]:
     return _MONTHS
 
 
+def age_on(born: dt.date, on: dt.date) -> int:
+    """Whole years from ``born`` to ``on``: a birthday not yet reached that year counts not."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
 def example(lang: str) -> str:
     """14 March 1972 in ``lang``'s long form: the unambiguous way to write a date."""
     return i18n.format_date(dt.date(1972, 3, 14), lang)

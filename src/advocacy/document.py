@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from advocacy import doseplan, i18n
-from advocacy.model import DEFAULT_FIRST_DOSE_MCG, Organisation, PatientFile
+from advocacy.model import Organisation, PatientFile
 from advocacy.options import RenderOptions
 from advocacy.references import Citations
 
@@ -139,7 +139,7 @@ def plan_for(patient: PatientFile) -> doseplan.DosePlan:
 
 def default_plan() -> doseplan.DosePlan:
     """The label's standard plan: 50, then 25 if too strong, 75 and 100 if too weak."""
-    return doseplan.build(DEFAULT_FIRST_DOSE_MCG)
+    return doseplan.build(doseplan.LABEL_STANDARD_MCG)
 
 
 def blank_plans() -> tuple[doseplan.DosePlan, doseplan.DosePlan]:
@@ -250,10 +250,11 @@ def build_blank_context(
     With ``fillable`` the spaces are PDF form fields (render with
     ``RenderOptions(pdf_forms=True)``).
     """
+    plans = blank_plans()
     context = _common(
         options,
         prepared=prepared_on(None, today),
-        plan=default_plan(),
+        plan=plans[1],
         org=org,
         org_logo_url=org_logo_url,
     )
@@ -263,8 +264,8 @@ def build_blank_context(
             "blank": True,
             "fillable": fillable,
             "two_firsts": True,
-            "plans": blank_plans(),
-            "sheets": doseplan.blank_sheets(blank_plans()),
+            "plans": plans,
+            "sheets": doseplan.blank_sheets(plans),
             # Unknown until the member ticks the box on the letter.
             "relies_on_tone": None,
             "condition": None,

@@ -53,8 +53,6 @@ VITALS_MINUTES = (0, 15, 30, 60, 90, 120)
 # hourly to 8 hours: spasticity at least twice within 4 hours [8], peak at
 # about 4 (4 to 6) [1].
 FUNCTION_HOURS = (0, 1, 2, 3, 4, 6, 8)
-# Kept for callers that list the function times in words.
-OBSERVATION_HOURS = FUNCTION_HOURS
 # At least this many record sheets: the first dose and two more days.
 MIN_RECORD_SHEETS = 3
 
@@ -101,11 +99,6 @@ class PlannedDose:
     min_hours_after_previous: int
     # A reduced dose also waits for the first dose's effect to wear off.
     after_effect_worn_off: bool
-
-    @property
-    def below_consensus(self) -> bool:
-        """Lower than any test dose a source names (25 micrograms)."""
-        return self.mcg < CONSENSUS_LOW_MCG
 
 
 @dataclass(frozen=True)
@@ -169,11 +162,6 @@ class DosePlan:
         """Every dose the plan names, in the diagram's order."""
         reduced = () if self.reduced is None else (self.reduced,)
         return (self.first, *reduced, *self.escalation)
-
-    @property
-    def first_is_highest(self) -> bool:
-        """No escalation is possible: the first dose is already the label's highest."""
-        return not self.escalation
 
     @property
     def function_hours(self) -> tuple[int, ...]:

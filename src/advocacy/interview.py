@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from advocacy import doseplan, i18n, notation, output
-from advocacy.dates import DateNotUnderstood, parse_date
+from advocacy.dates import DateNotUnderstood, age_on, parse_date
 from advocacy.dates import example as _date_example
 from advocacy.errors import AdvocacyError, InvalidPatientError, Problem
 from advocacy.model import (
@@ -122,9 +122,7 @@ def _is_child(answers: Answers) -> bool:
     born = get_path(answers, ("patient", "date_of_birth"))
     if not isinstance(born, dt.date):
         return False
-    today = dt.datetime.now().astimezone().date()
-    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-    return age < ADULT_AGE_YEARS
+    return age_on(born, dt.datetime.now().astimezone().date()) < ADULT_AGE_YEARS
 
 
 def _has_contact(answers: Answers) -> bool:

@@ -41,10 +41,6 @@ from advocacy.textcheck import (
 )
 from advocacy.validation import at_lines, early_problems, problems_from_validation_error
 
-# Dose limits and defaults live with the dose plan, in one place.
-MIN_DOSE_MCG = doseplan.MIN_DOSE_MCG
-MAX_DOSE_MCG = doseplan.MAX_DOSE_MCG
-DEFAULT_FIRST_DOSE_MCG = doseplan.LABEL_STANDARD_MCG
 # Above the oral label's usual maximum: accepted, but worth a second look.
 ORAL_BACLOFEN_WARN_MG = 80
 # Beyond this an oral dose is not plausible in mg/day; it is probably a typo.
@@ -518,8 +514,7 @@ class PatientFile(Section):
     def age(self, on: dt.date | None = None) -> int:
         """Whole years on the date the document is prepared (or ``on``)."""
         on = on or self.document.date or dt.datetime.now().astimezone().date()
-        born = self.patient.date_of_birth
-        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+        return dates.age_on(self.patient.date_of_birth, on)
 
     @property
     def is_child(self) -> bool:
