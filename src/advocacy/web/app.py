@@ -230,16 +230,10 @@ async def answers_file(request: Request) -> Response:
 
 
 async def pdf(request: Request) -> Response:
-    site: Site = request.app.state.site
-    values = form.from_form(await _form(request))
-    result = form.check(values, site.limits, site.lang)
-    if result.patient is None:
-        return _review_page(site, values, result)
-    patient = result.patient
-    try:
-        data = await _render(site, jobs.letter_pdf, patient, _options(patient), site.brand)
-    except (Busy, JobFailed) as exc:
-        return _not_made(site, values, result, exc)
+    made = await _checked_and_rendered(request, jobs.letter_pdf)
+    if isinstance(made, Response):
+        return made
+    values, data = made
     return Response(
         data,
         media_type="application/pdf",
@@ -249,6 +243,20 @@ async def pdf(request: Request) -> Response:
 
 async def preview(request: Request) -> Response:
     """The pages as pictures inside the page itself: no JavaScript, nothing stored."""
+    made = await _checked_and_rendered(request, jobs.letter_pages)
+    if isinstance(made, Response):
+        return made
+    values, pictures = made
+    images = [base64.b64encode(p).decode("ascii") for p in pictures]
+    site: Site = request.app.state.site
+    return site.html(
+        "preview.html", title="Look over your letter", images=images, hidden=list(values.items())
+    )
+
+
+async def _checked_and_rendered(request: Request, job: Any) -> tuple[form.Values, Any] | Response:
+    """The posted answers, checked, then made by ``job`` in a worker; or the page to
+    show instead: the review with its problems, or why the letter was not made."""
     site: Site = request.app.state.site
     values = form.from_form(await _form(request))
     result = form.check(values, site.limits, site.lang)
@@ -256,13 +264,10 @@ async def preview(request: Request) -> Response:
         return _review_page(site, values, result)
     patient = result.patient
     try:
-        pictures = await _render(site, jobs.letter_pages, patient, _options(patient), site.brand)
+        made = await _render(site, job, patient, _options(patient), site.brand)
     except (Busy, JobFailed) as exc:
         return _not_made(site, values, result, exc)
-    images = [base64.b64encode(p).decode("ascii") for p in pictures]
-    return site.html(
-        "preview.html", title="Look over your letter", images=images, hidden=list(values.items())
-    )
+    return values, made
 
 
 def _not_made(
