@@ -298,7 +298,7 @@ def render(
     """Render FILE to a PDF (or HTML) ready to print."""
     from advocacy import commands
 
-    written = commands.render_file(
+    commands.render_file(
         file,
         output,
         fmt=fmt,
@@ -306,12 +306,9 @@ def render(
         strict=strict,
         on_warning=warn,
         standard_copy=standard_copy,
+        on_written=lambda path: note(f"Wrote {path}"),
         **options,
     )
-    if written is not None:
-        note(f"Wrote {written}")
-        if standard_copy and commands.standard_copy_path(written).is_file():
-            note(f"Wrote {commands.standard_copy_path(written)}")
 
 
 @cli.command(epilog=EXIT_CODES)

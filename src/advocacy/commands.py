@@ -44,24 +44,23 @@ def render_file(
     strict: bool = False,
     on_warning: WarningSink | None = None,
     standard_copy: bool = False,
+    on_written: Callable[[Path], None] | None = None,
     **overrides: Any,
 ) -> Path | None:
     """Render one patient file; returns the path written, or None for standard output.
 
     With ``standard_copy`` a large-print PDF gets the standard-print copy for
     the care team beside it (``letter-standard.pdf``): large print leaves out
-    the staff's checklist and record sheets.
+    the staff's checklist and record sheets. ``on_written`` hears of each
+    file as it is written.
     """
     target = target or default_output(source, fmt)
     to_stdout = target == STDOUT
-    companion = standard_copy_path(target) if standard_copy and not to_stdout else None
     # Refuse before doing any work, so a mistake costs nothing.
     if to_stdout:
         output.check_stdout(binary=fmt == "pdf")
     else:
         output.check_writable(target, force=force)
-    if companion is not None:
-        output.check_writable(companion, force=force)
     loaded = load_patient(source)
     warnings = (
         loaded.warnings
@@ -71,6 +70,11 @@ def render_file(
     if on_warning and warnings:
         on_warning(warnings, str(source))
     options = document.options_for(loaded.data, **overrides)
+    # Only a large-print PDF has a standard copy; its place is checked before rendering.
+    companion = None
+    if standard_copy and options.large_print and fmt == "pdf" and not to_stdout:
+        companion = standard_copy_path(target)
+        output.check_writable(companion, force=force)
     # The file's own organisation: its logo is checked, then it is the one extra
     # file the renderer may read.
     brand = branding.brand(loaded.data.organisation, str(source))
@@ -85,14 +89,16 @@ def render_file(
         if brand and brand.logo:
             renderer.allow_file(brand.logo)
         data = pipeline.render_pdf(loaded.data, options, renderer=renderer, org_logo_url=logo_url)
-        if companion is not None and options.large_print:
-            standard = document.options_for(loaded.data, **{**overrides, "large_print": False})
-            copy = pipeline.render_pdf(
-                loaded.data, standard, renderer=renderer, org_logo_url=logo_url
-            )
-            output.write_atomic(companion, copy, force=force)
     if to_stdout:
         output.write_stdout(data)
         return None
     output.write_atomic(target, data, force=force)
+    if on_written:
+        on_written(target)
+    if companion is not None:
+        standard = document.options_for(loaded.data, **{**overrides, "large_print": False})
+        copy = pipeline.render_pdf(loaded.data, standard, renderer=renderer, org_logo_url=logo_url)
+        output.write_atomic(companion, copy, force=force)
+        if on_written:
+            on_written(companion)
     return target
