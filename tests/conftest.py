@@ -47,6 +47,7 @@ RENDER_MODULES = {
     "test_blank",
     "test_branding",
     "test_document",
+    "test_pdfedit",
     "test_preview",
     "test_render",
     "test_visual",

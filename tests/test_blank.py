@@ -10,7 +10,7 @@ import pikepdf
 import pytest
 from click.testing import CliRunner
 
-from advocacy import blank, render
+from advocacy import blank, pdfedit, render
 from advocacy.cli import cli
 from advocacy.options import RenderOptions
 from tests.conftest import FIXTURES, pdf_text
@@ -105,7 +105,7 @@ def test_the_letter_and_checklist_share_the_pages(
 
 
 def test_repeating_is_fast_enough_for_a_meeting(one_copy: bytes) -> None:
-    data = blank.repeat_pages(one_copy, 1000)
+    data = pdfedit.repeat_pages(one_copy, 1000)
     assert _page_count(data) == 1000 * _page_count(one_copy)
     # Shared contents: a thousand copies are nowhere near a thousand times the size.
     assert len(data) < 60 * len(one_copy)
@@ -117,11 +117,11 @@ def test_duplex_pads_odd_documents(one_copy: bytes) -> None:
         out = io.BytesIO()
         pdf.save(out)
     single_page = out.getvalue()
-    pages = pdf_text(blank.repeat_pages(single_page, 3, duplex=True))
+    pages = pdf_text(pdfedit.repeat_pages(single_page, 3, duplex=True))
     assert len(pages) == 6
     assert [bool(text) for text in pages] == [True, False] * 3
     if _page_count(one_copy) % 2 == 0:  # nothing to pad
-        assert blank.repeat_pages(one_copy, 2, duplex=True) == blank.repeat_pages(one_copy, 2)
+        assert pdfedit.repeat_pages(one_copy, 2, duplex=True) == pdfedit.repeat_pages(one_copy, 2)
 
 
 def test_fillable_fields_have_titles_and_each_copy_its_own(tmp_path: Path) -> None:
@@ -161,4 +161,4 @@ def test_output_rules(runner: CliRunner, tmp_path: Path, one_copy: bytes) -> Non
     data: Any = result.stdout_bytes
     assert data.startswith(b"%PDF-")
     # Same input, same bytes.
-    assert data == blank.repeat_pages(one_copy, 2)
+    assert data == pdfedit.repeat_pages(one_copy, 2)

@@ -21,13 +21,13 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from advocacy.errors import InvalidPatientError
+from advocacy.errors import Busy, InvalidPatientError, JobFailed, PortInUse
 from advocacy.interview import QUESTIONS
 from advocacy.model import validate_patient
 from advocacy.web import form
 from advocacy.web.app import create_app
 from advocacy.web.settings import WebSettings
-from advocacy.web.workers import Busy, JobFailed, WorkerPool
+from advocacy.web.workers import WorkerPool
 from tests import web_jobs
 from tests.conftest import ROOT, pdf_text
 
@@ -563,7 +563,7 @@ def test_a_port_in_use_is_said_in_words() -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        with pytest.raises(server.PortInUse, match=f"port {port} on 127.0.0.1 is in use"):
+        with pytest.raises(PortInUse, match=f"port {port} on 127.0.0.1 is in use"):
             server.run(WebSettings(port=port))
 
 

@@ -39,9 +39,15 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
-from advocacy import branding, document, fontcheck, loading, output, pipeline
+from advocacy import branding, document, fontcheck, loading, output, pdfedit, pipeline
 from advocacy.dates import DayMonthOrder
-from advocacy.errors import AdvocacyError, InvalidPatientError, OutputError, Problem
+from advocacy.errors import (
+    AdvocacyError,
+    BatchUsageError,
+    InvalidPatientError,
+    OutputError,
+    Problem,
+)
 from advocacy.model import PatientFile, validate_patient
 from advocacy.options import DEFAULT_NAME_PATTERN, RenderOptions
 from advocacy.roster import Roster, Row, deep_merge, open_roster
@@ -54,8 +60,6 @@ NAME_FIELDS = ("name", "preferred_name", "date_of_birth", "hospital_number", "cl
 RECYCLE_AFTER = 200
 # Rows queued per worker: enough that no worker waits, few enough to keep memory flat.
 WINDOW_PER_JOB = 4
-# Documents appended to the combined PDF before the part so far is saved to disk.
-COMBINE_CHUNK = 50
 
 _RESERVED_NAMES = {"CON", "PRN", "AUX", "NUL"} | {
     f"{p}{n}" for p in ("COM", "LPT") for n in "123456789"
@@ -68,12 +72,6 @@ _PLACEHOLDER = {"patient": {"name": "-", "date_of_birth": "1970-01-01", "diagnos
 
 Status = Literal["rendered", "skipped", "failed", "checked"]
 MANIFEST = "manifest.csv"
-
-
-class BatchUsageError(AdvocacyError):
-    """Options that cannot work together, found before any row is read."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -525,100 +523,6 @@ class _Pool:
 # --------------------------------------------------------------------------- combined
 
 
-class _Combiner:
-    """Appends finished PDFs in roster order, saving every few dozen to disk.
-
-    Only the current part is open; earlier parts wait on disk until the end,
-    when they are joined page by page. Memory holds no rendered layouts, only
-    the PDF being assembled. Each member gets a bookmark at their first page,
-    so a coordinator can jump to anyone in a long print file.
-    """
-
-    def __init__(self, work_dir: Path, *, duplex: bool, chunk: int = COMBINE_CHUNK) -> None:
-        self.work_dir = work_dir
-        self.duplex = duplex
-        self.chunk = chunk
-        self.pages = 0
-        self._parts: list[Path] = []
-        self._current: Any = None
-        self._sources: list[Any] = []
-        self._bookmarks: list[tuple[str, int]] = []
-        self._last_size: tuple[float, float] = (612.0, 792.0)
-
-    def add(self, path: Path, title: str) -> None:
-        import pikepdf
-
-        if self._current is None:
-            self._current = pikepdf.new()
-        if self.duplex and self.pages % 2:
-            # The previous member ended on a front side: a blank back keeps the
-            # next member's first page on the front of a new sheet.
-            self._current.add_blank_page(page_size=self._last_size)
-            self.pages += 1
-        source = pikepdf.open(path)
-        self._sources.append(source)
-        self._bookmarks.append((title, len(self._current.pages)))
-        # Each letter's own bookmarks would repeat once per member; one per member instead.
-        self._current.add_pages_from(source, outlines="ignore")
-        box = source.pages[-1].mediabox
-        self._last_size = (float(box[2]) - float(box[0]), float(box[3]) - float(box[1]))
-        self.pages += len(source.pages)
-        if len(self._sources) >= self.chunk:
-            self._flush()
-
-    def _flush(self) -> None:
-        import pikepdf
-
-        if self._current is None:
-            return
-        part = self.work_dir / f"part-{len(self._parts):05d}.pdf"
-        _drop_structure_links(self._current)
-        with self._current.open_outline() as outline:
-            for title, page in self._bookmarks:
-                outline.root.append(pikepdf.OutlineItem(title, page))
-        self._bookmarks = []
-        self._current.save(part, deterministic_id=True)
-        self._close_current()
-        self._parts.append(part)
-
-    def _close_current(self) -> None:
-        for source in self._sources:
-            source.close()
-        self._sources = []
-        if self._current is not None:
-            self._current.close()
-        self._current = None
-
-    def finish(self, target: Path, *, force: bool) -> int:
-        import pikepdf
-
-        self._flush()
-        with pikepdf.new() as combined:
-            parts = [pikepdf.open(part) for part in self._parts]
-            try:
-                for part in parts:
-                    combined.add_pages_from(part)
-                combined.Root.PageMode = pikepdf.Name.UseOutlines
-                data = io.BytesIO()
-                combined.save(data, deterministic_id=True)
-            finally:
-                for part in parts:
-                    part.close()
-        output.write_atomic(target, data.getvalue(), force=force)
-        return self.pages
-
-    def close(self) -> None:
-        self._close_current()
-
-
-def _drop_structure_links(pdf: Any) -> None:
-    # Each member's tags point into its own structure tree, which a combined
-    # print file does not carry; dangling references would only confuse readers.
-    for page in pdf.pages:
-        if "/StructParents" in page.obj:
-            del page.obj["/StructParents"]
-
-
 # --------------------------------------------------------------------------- the run
 
 
@@ -670,7 +574,7 @@ class _Run:
         _remove_abandoned_pools()
         temp_dir = Path(tempfile.mkdtemp(prefix=f"{_POOL_PREFIX}{os.getpid()}-"))
         combiner = (
-            _Combiner(temp_dir, duplex=self.settings.duplex)
+            pdfedit.Combiner(temp_dir, duplex=self.settings.duplex)
             if self.settings.combined is not None
             else None
         )
@@ -698,7 +602,7 @@ class _Run:
         overrides = {k: v for k, v in self.settings.overrides.items() if v is not None}
         return RenderOptions(**overrides)
 
-    def _loop(self, pool: _Pool, temp_dir: Path, combiner: _Combiner | None) -> None:
+    def _loop(self, pool: _Pool, temp_dir: Path, combiner: pdfedit.Combiner | None) -> None:
         window: deque[_Pending] = deque()
         limit = self.jobs * WINDOW_PER_JOB
         for row in self.roster.rows():
@@ -781,7 +685,7 @@ class _Run:
         pending: _Pending,
         pool: _Pool,
         window: deque[_Pending],
-        combiner: _Combiner | None,
+        combiner: pdfedit.Combiner | None,
     ) -> None:
         try:
             outcome = pending.outcome.result()
@@ -800,7 +704,7 @@ class _Run:
             outcome = _failed(task.number, task.label, problem)
         self._record(outcome, combiner)
 
-    def _record(self, outcome: RowOutcome, combiner: _Combiner | None) -> None:
+    def _record(self, outcome: RowOutcome, combiner: pdfedit.Combiner | None) -> None:
         result = self.result
         if outcome.status == "failed":
             result.failures.append(outcome)

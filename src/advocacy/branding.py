@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from advocacy.errors import AdvocacyError, InvalidPatientError, Problem
+from advocacy.errors import BrandingError, InvalidPatientError, Problem
 from advocacy.loading import kind_of, load_data, read_bytes
 from advocacy.model import DocumentSettings, Organisation, anchor_logo
 from advocacy.textcheck import printable
@@ -40,12 +40,6 @@ _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _SVG_NAMESPACE = "{http://www.w3.org/2000/svg}"
 _XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 _CSS_URL = re.compile(r"""url\(\s*['"]?\s*([^'")\s]*)""", re.IGNORECASE)
-
-
-class BrandingError(AdvocacyError):
-    """The organisation file or its logo cannot be used."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,13 @@
-"""Errors meant for people: each message names the file, row or field and the fix."""
+"""Errors meant for people: each message names the file, row or field and the fix.
+
+Every error class lives here, in one of two families, as Click's own errors do:
+
+- :class:`UsageError` (exit code 2): what the person gave cannot be used (a
+  patient file with invalid values, options that contradict each other, a
+  logo that is not an image). Fixing the input and running again will work.
+- :class:`Failure` (exit code 1): the input was fine but the work failed (a
+  render, a write, a busy or crashed worker).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +16,18 @@ from dataclasses import dataclass
 
 class AdvocacyError(Exception):
     """Base class for every error the tool reports without a traceback."""
+
+    exit_code = 1
+
+
+class UsageError(AdvocacyError):
+    """The input or the command line cannot be used; the message says how to fix it."""
+
+    exit_code = 2
+
+
+class Failure(AdvocacyError):
+    """The input was usable but the work failed; nothing half-done was left behind."""
 
     exit_code = 1
 
@@ -34,10 +55,8 @@ class Problem:
 MAX_LISTED = 40
 
 
-class InvalidPatientError(AdvocacyError):
+class InvalidPatientError(UsageError):
     """The patient file could not be read or has invalid values."""
-
-    exit_code = 2
 
     def __init__(self, source: str, problems: list[Problem]) -> None:
         self.source = source
@@ -55,24 +74,22 @@ class InvalidPatientError(AdvocacyError):
         super().__init__("\n".join(lines))
 
 
-class OutputExistsError(AdvocacyError):
+class OutputExistsError(Failure):
     """Refuse to replace a file the user did not ask us to replace."""
 
     def __init__(self, path: str) -> None:
         super().__init__(f"{path} already exists; use --force to replace it.")
 
 
-class RenderError(AdvocacyError):
+class RenderError(Failure):
     """WeasyPrint or a template reported a problem; no output was written."""
 
 
-class UnsupportedCharactersError(AdvocacyError):
+class UnsupportedCharactersError(UsageError):
     """Patient text uses characters the bundled fonts cannot show (with --strict)."""
 
-    exit_code = 2
 
-
-class OutputError(AdvocacyError):
+class OutputError(Failure):
     """A file or folder could not be written: the path, the reason and the fix."""
 
     def __init__(self, message: str, errno: int | None = None) -> None:
@@ -85,6 +102,66 @@ class OutputError(AdvocacyError):
         import errno
 
         return self.errno in {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
+
+
+# --------------------------------------------------------------------------- usage (exit 2)
+
+
+class BrandingError(UsageError):
+    """The organisation file or its logo cannot be used."""
+
+
+class RosterError(UsageError):
+    """The roster cannot be read, or its header names a column we do not know."""
+
+
+class BatchUsageError(UsageError):
+    """Options that cannot work together, found before any row is read."""
+
+
+class BlankUsageError(UsageError):
+    """``advocacy blank`` was asked for a number of copies it will not make."""
+
+
+class PageRangeError(UsageError):
+    """``--pages`` or ``--dpi`` asks for something that is not a page of this document."""
+
+
+class InterviewUsageError(UsageError):
+    """The interview cannot start (no terminal to ask on, a bad ``--from`` file)."""
+
+
+class RosterRefused(UsageError):
+    """A roster uploaded to the web form cannot be used; the message says why and what to do."""
+
+
+# --------------------------------------------------------------------------- failure (exit 1)
+
+
+class InterviewStopped(Failure):
+    """The interview ended before the file was written; the message says what was kept."""
+
+
+class Busy(Failure):
+    """Every web worker is busy and the queue is full; try again shortly."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("The site is busy making other documents. Please try again in a moment.")
+        self.retry_after = retry_after
+
+
+class JobFailed(Failure):
+    """A web worker's job raised, ran past its time limit, or its worker died."""
+
+
+class PortInUse(Failure):
+    """``advocacy serve`` cannot listen where it was asked to."""
+
+    def __init__(self, host: str, port: int) -> None:
+        super().__init__(
+            f"port {port} on {host} is in use (is advocacy serve already running?);"
+            f" choose another with --port, for example --port {port + 1}."
+        )
 
 
 # What to do about the usual reasons a write fails, by errno name.

@@ -24,7 +24,14 @@ from typing import Any, Literal
 from advocacy import doseplan, i18n, notation, output
 from advocacy.dates import DateNotUnderstood, age_on, parse_date
 from advocacy.dates import example as _date_example
-from advocacy.errors import AdvocacyError, InvalidPatientError, Problem
+from advocacy.errors import (
+    AdvocacyError,
+    InterviewStopped,
+    InterviewUsageError,
+    InvalidPatientError,
+    OutputError,
+    Problem,
+)
 from advocacy.model import (
     ADULT_AGE_YEARS,
     Appointment,
@@ -55,14 +62,6 @@ CLEAR = "-"
 
 class Interrupted(Exception):  # noqa: N818 - it names an event, like KeyboardInterrupt
     """Raised by ``ask`` when the person presses Ctrl-C or the input ends."""
-
-
-class InterviewStopped(AdvocacyError):
-    """The interview ended before the file was written; the message says what was kept."""
-
-
-class InterviewUsageError(AdvocacyError):
-    exit_code = 2
 
 
 # --------------------------------------------------------------------------- questions
@@ -1288,7 +1287,7 @@ def run(
     folder = target.parent if str(target.parent) else Path()
     if not folder.is_dir():
         msg = f"{folder} is not a folder; create it first or choose another file name."
-        raise AdvocacyError(msg)
+        raise OutputError(msg)
     answers = load_answers(started_from) if started_from is not None else {}
     language = get_path(answers, ("document", "language"))
     if language not in _LANGUAGE_NAMES:

@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from advocacy.errors import AdvocacyError, OutputError, OutputExistsError, describe_os_error
+from advocacy.errors import OutputError, OutputExistsError, describe_os_error
 
 
 def check_writable(path: Path, *, force: bool) -> None:
@@ -139,7 +139,7 @@ def check_stdout(*, binary: bool) -> None:
             "-o - would print the PDF's bytes on the terminal. Redirect it to a file"
             " (… -o - > letter.pdf) or pipe it to a program, or give -o letter.pdf."
         )
-        raise AdvocacyError(msg)
+        raise OutputError(msg)
 
 
 def write_stdout(data: bytes) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from advocacy import loading, output
-from advocacy.errors import AdvocacyError, Problem
+from advocacy.errors import Failure, OutputError, PageRangeError, Problem
 
 DEFAULT_DPI = 96  # actual size on most screens
 MIN_DPI = 20
@@ -28,12 +28,6 @@ MAX_PICTURE_PIXELS = 60_000_000
 WarningSink = Callable[[list[Problem], str], None]
 
 _RANGE = re.compile(r"^(?P<start>\d+)?\s*(?P<dash>-)?\s*(?P<end>\d+)?$")
-
-
-class PageRangeError(AdvocacyError):
-    """``--pages`` asks for something that is not a page of this document."""
-
-    exit_code = 2
 
 
 Ranges = list[tuple[int, int | None]]
@@ -110,7 +104,7 @@ def preview(
     folder = folder if folder is not None else source.parent
     if folder.exists() and not folder.is_dir():
         msg = f"{folder} is not a folder; choose a folder for the pictures."
-        raise AdvocacyError(msg)
+        raise OutputError(msg)
     pdf = (
         loading.read_bytes(source, limit=MAX_PDF_BYTES)
         if is_pdf(source)
@@ -146,7 +140,7 @@ def _write_pictures(
         document = pdfium.PdfDocument(pdf)
     except pdfium.PdfiumError as exc:
         msg = f"{source}: not a PDF that can be read ({exc}); is the file complete?"
-        raise AdvocacyError(msg) from None
+        raise Failure(msg) from None
     try:
         count = len(document)
         numbers = select_pages(ranges, count, spec)
@@ -174,7 +168,7 @@ def _check_picture_size(page: Any, number: int, dpi: int, source: Path) -> None:
             f" picture would have {pixels / 1e6:,.0f} million pixels (the limit is"
             f" {MAX_PICTURE_PIXELS // 1_000_000}). Choose a lower --dpi, or another PDF."
         )
-        raise AdvocacyError(msg)
+        raise Failure(msg)
 
 
 def _png(page: Any, dpi: int) -> bytes:

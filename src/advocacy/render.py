@@ -14,7 +14,6 @@ Safety rules enforced here:
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import mimetypes
 import os
@@ -286,122 +285,10 @@ class Renderer:
             msg = "WeasyPrint returned no PDF."
             raise RenderError(msg)
         if options.pdf_options().get("pdf_tags"):
-            data = finish_tagged_pdf(data)
+            from advocacy import pdfedit
+
+            data = pdfedit.finish_tagged_pdf(data)
         return data
-
-
-def finish_tagged_pdf(data: bytes) -> bytes:
-    """Close two gaps in WeasyPrint 70's tagged output (PDF/UA-1).
-
-    - Running headers and footers become pagination artifacts (7.8). WeasyPrint
-      tags margin-box text as ``/Span`` marked content whose structure elements
-      are never linked into the tree, so the text is neither real content nor
-      an artifact. The name and page number repeat on every page for people;
-      assistive technology reads the name once, in the letter.
-    - Table header cells get a ``/Scope`` (7.5): Column in a ``<thead>``, Row
-      elsewhere, which WeasyPrint does not write.
-    """
-    import pikepdf
-
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        root = pdf.Root.get("/StructTreeRoot")
-        if root is None or "/ParentTree" not in root:
-            return data
-        linked = _reachable_elements(root)
-        parent_tree = pikepdf.NumberTree(root.ParentTree)
-        changed = _scope_table_headers(root)
-        for page in pdf.pages:
-            key = page.obj.get("/StructParents")
-            if key is None or int(key) not in parent_tree:
-                continue
-            elements = parent_tree[int(key)]
-            orphans = {
-                mcid
-                for mcid, element in enumerate(elements)
-                if isinstance(element, pikepdf.Dictionary) and element.objgen not in linked
-            }
-            if orphans and _rewrite_marked_content(pdf, page, orphans):
-                for mcid in orphans:
-                    elements[mcid] = pikepdf.Object.parse(b"null")
-                changed = True
-        if not changed:
-            return data
-        out = io.BytesIO()
-        # qpdf would otherwise pick a fresh second /ID: keep the same bytes every time.
-        pdf.save(out, deterministic_id=True)
-        return out.getvalue()
-
-
-def _scope_table_headers(root: Any) -> bool:
-    import pikepdf
-
-    changed = False
-    stack: list[tuple[Any, bool]] = [(root.get("/K"), False)]
-    while stack:
-        node, in_head = stack.pop()
-        if isinstance(node, pikepdf.Array):
-            stack.extend((kid, in_head) for kid in node)
-        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
-            kind = str(node.S)
-            if kind == "/TH":
-                changed = _add_scope(node, in_head) or changed
-            stack.append((node.get("/K"), in_head or kind == "/THead"))
-    return changed
-
-
-def _add_scope(header: Any, in_head: bool) -> bool:
-    import pikepdf
-
-    scope = pikepdf.Name.Column if in_head else pikepdf.Name.Row
-    attributes = header.get("/A")
-    # WeasyPrint writes << /O /Table >> (with spans) but never /Scope.
-    if isinstance(attributes, pikepdf.Dictionary) and str(attributes.get("/O")) == "/Table":
-        if "/Scope" in attributes:
-            return False
-        attributes.Scope = scope
-    elif attributes is None:
-        header.A = pikepdf.Dictionary(O=pikepdf.Name.Table, Scope=scope)
-    else:
-        return False
-    return True
-
-
-def _reachable_elements(root: Any) -> set[tuple[int, int]]:
-    import pikepdf
-
-    seen: set[tuple[int, int]] = set()
-    stack = [root.get("/K")]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, pikepdf.Array):
-            stack.extend(node)
-        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
-            if node.objgen in seen:
-                continue
-            seen.add(node.objgen)
-            stack.append(node.get("/K"))
-    return seen
-
-
-def _rewrite_marked_content(pdf: Any, page: Any, orphans: set[int]) -> bool:
-    import pikepdf
-
-    instructions = []
-    changed = False
-    artifact = [pikepdf.Name.Artifact, pikepdf.Dictionary(Type=pikepdf.Name.Pagination)]
-    for instruction in pikepdf.parse_content_stream(page):
-        operands = getattr(instruction, "operands", [])
-        if (
-            str(instruction.operator) == "BDC"
-            and isinstance(operands[1], pikepdf.Dictionary)
-            and int(operands[1].get("/MCID", -1)) in orphans
-        ):
-            instruction = pikepdf.ContentStreamInstruction(artifact, instruction.operator)
-            changed = True
-        instructions.append(instruction)
-    if changed:
-        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
-    return changed
 
 
 @cache

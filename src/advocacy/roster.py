@@ -28,7 +28,7 @@ from pydantic import BaseModel
 
 from advocacy import dates, loading, output
 from advocacy.branding import with_logo_from
-from advocacy.errors import AdvocacyError, Problem
+from advocacy.errors import AdvocacyError, Problem, RosterError
 from advocacy.model import PatientFile
 from advocacy.textcheck import printable, shown
 from advocacy.validation import is_number
@@ -89,12 +89,6 @@ FRIENDLY_LABELS: dict[str, tuple[str, ...]] = {
 
 # Field names too vague to stand alone as a column header ("Other", "Time").
 _TOO_VAGUE = {"other", "summary", "time", "date", "message", "logo"}
-
-
-class RosterError(AdvocacyError):
-    """The roster cannot be read, or its header names a column we do not know."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,14 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from advocacy import batch, branding, document, fontcheck
-from advocacy.errors import AdvocacyError, InvalidPatientError, Problem
+from advocacy.errors import (
+    AdvocacyError,
+    Busy,
+    InvalidPatientError,
+    JobFailed,
+    Problem,
+    RosterRefused,
+)
 from advocacy.interview import language_from_environment, to_yaml
 from advocacy.model import PatientFile, parse_text
 from advocacy.options import LANGUAGES, PAPERS, RenderOptions
@@ -35,7 +42,7 @@ from advocacy.web import form, jobs, rosters
 from advocacy.web.guard import Guard
 from advocacy.web.pages import STATIC, page
 from advocacy.web.settings import WebSettings
-from advocacy.web.workers import Busy, JobFailed, WorkerPool
+from advocacy.web.workers import WorkerPool
 
 log = logging.getLogger("advocacy.web")
 
@@ -394,7 +401,7 @@ async def roster(request: Request) -> Response:
     async with site.roster_lock:
         try:
             outcome = await asyncio.to_thread(_make_zip, site, upload, None)
-        except rosters.RosterRefused as exc:
+        except RosterRefused as exc:
             return _group(site, 400, errors={"roster-file": str(exc)})
     if not outcome.rendered:
         return _group(
@@ -432,7 +439,7 @@ async def api_roster(request: Request) -> Response:
         async with site.roster_lock:
             try:
                 outcome = await asyncio.to_thread(_make_zip, site, upload, progress)
-            except rosters.RosterRefused as exc:
+            except RosterRefused as exc:
                 await events.put({"error": str(exc)})
                 return
             except Exception as exc:

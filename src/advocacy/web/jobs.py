@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from advocacy import branding, pipeline
+from advocacy import branding, pdfedit, pipeline
 from advocacy.model import PatientFile
 from advocacy.options import RenderOptions
 from advocacy.web.workers import renderer
@@ -75,4 +75,4 @@ def blank_pdf(
     from advocacy import blank
 
     one = blank.render_blank(options, brand=brand, fillable=fillable, renderer=_warm(brand))
-    return blank.repeat_pages(one, copies, duplex=duplex, fillable=fillable)
+    return pdfedit.repeat_pages(one, copies, duplex=duplex, fillable=fillable)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from advocacy import batch
-from advocacy.errors import AdvocacyError, Problem
+from advocacy.errors import AdvocacyError, Problem, RosterRefused
 from advocacy.model import parse_text
 from advocacy.roster import open_roster
 
@@ -25,12 +25,6 @@ ROSTER_TYPES = (".csv", ".xlsx")
 GROUP_FILE_TYPES = (".yaml", ".yml", ".json", ".toml")
 COMBINED_NAME = "all-members.pdf"
 REPORT_NAME = "bad-rows.csv"
-
-
-class RosterRefused(AdvocacyError):
-    """The upload cannot be used; the message says why and what to do."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)

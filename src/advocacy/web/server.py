@@ -9,17 +9,9 @@ import webbrowser
 
 import uvicorn
 
-from advocacy.errors import AdvocacyError
+from advocacy.errors import PortInUse
 from advocacy.web.app import create_app
 from advocacy.web.settings import WebSettings
-
-
-class PortInUse(AdvocacyError):
-    def __init__(self, host: str, port: int) -> None:
-        super().__init__(
-            f"port {port} on {host} is in use (is advocacy serve already running?);"
-            f" choose another with --port, for example --port {port + 1}."
-        )
 
 
 def run(settings: WebSettings, *, open_browser: bool = False) -> None:

@@ -31,23 +31,11 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from advocacy.errors import AdvocacyError
+from advocacy.errors import AdvocacyError, Busy, JobFailed
 
 _PREFIX = "advocacy-web-"
 # A letter takes a second or two; by then a worker has most likely come free.
 RETRY_AFTER_SECONDS = 5
-
-
-class Busy(AdvocacyError):
-    """Every worker is busy and the queue is full; try again shortly."""
-
-    def __init__(self, retry_after: int) -> None:
-        super().__init__("The site is busy making other documents. Please try again in a moment.")
-        self.retry_after = retry_after
-
-
-class JobFailed(AdvocacyError):
-    """The job raised, ran past its time limit, or its worker died."""
 
 
 _renderer: Any = None
