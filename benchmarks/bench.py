@@ -110,13 +110,13 @@ def write_patient_files(roster_path: Path, folder: Path) -> list[Path]:
 
 def write_html(patient_files: list[Path]) -> list[Path]:
     """Each row's standalone HTML (stylesheets linked), made in this process: not timed."""
-    from advocacy import document, pipeline
+    from advocacy import pipeline
     from advocacy.model import load_patient
 
     paths = []
     for source in patient_files:
         patient = load_patient(source).data
-        html = pipeline.render_html(patient, document.options_for(patient), standalone=True)
+        html = pipeline.render_html(pipeline.letter(patient), standalone=True)
         path = source.with_suffix(".html")
         path.write_text(html, encoding="utf-8")
         paths.append(path)

@@ -43,7 +43,7 @@ def _options(patient: PatientFile, paper: str, large: bool) -> RenderOptions:
 @cache
 def _render(example: Path, paper: str, large: bool) -> bytes:
     patient = load_patient(example).data
-    return pipeline.render_pdf(patient, _options(patient, paper, large))
+    return pipeline.render_pdf(pipeline.letter(patient, _options(patient, paper, large)))
 
 
 @pytest.mark.parametrize(("example", "paper", "large"), VARIANTS, ids=VARIANT_IDS)
@@ -159,7 +159,9 @@ def _body_text_sizes(example: Path, paper: str) -> list[tuple[float, str]]:
 
     patient = load_patient(example).data
     options = _options(patient, paper, large=True)
-    doc = render.default_renderer().document(pipeline.render_html(patient, options), options)
+    doc = render.default_renderer().document(
+        pipeline.render_html(pipeline.letter(patient, options)), options
+    )
 
     def walk(box: object, in_margin: bool = False):  # type: ignore[no-untyped-def]
         in_margin = in_margin or isinstance(box, boxes.MarginBox)
@@ -229,7 +231,7 @@ def _named(name: str) -> PatientFile:
     ["Γεώργιος Παπαδόπουλος", "Иван Петрович Сидоров", "Nguyễn Thị Minh Khai", "Zoë Ødegård-Núñez"],
 )
 def test_non_latin_names_render(name: str) -> None:
-    data = pipeline.render_pdf(_named(name))
+    data = pipeline.render_pdf(pipeline.letter(_named(name)))
     for page in pdf_text(data):
         # pypdf splits a word where the font changes (Vietnamese marks come from Noto).
         assert name.replace(" ", "") in page.replace(" ", "")
@@ -260,7 +262,7 @@ def test_cjk_name_is_reported(tmp_path: Path) -> None:
 @pytest.mark.parametrize("variant", ["pdf/a-3b", "plain"])
 def test_other_pdf_variants(variant: str) -> None:
     patient = _named("Sam Variant")
-    data = pipeline.render_pdf(patient, document.options_for(patient, pdf_variant=variant))
+    data = pipeline.render_pdf(pipeline.letter(patient, pdf_variant=variant))
     with pikepdf.open(io.BytesIO(data)) as pdf:
         part = pdf.open_metadata().get("pdfaid:part")
         assert (str(part) == "3") if variant == "pdf/a-3b" else part is None
@@ -294,7 +296,7 @@ def test_digits_have_a_plain_zero_and_no_face_claims_a_glyph_it_lacks() -> None:
         assert not claimed & set(range(0x30, 0x3A)), url.group(1)
         checked += 1
     assert checked == 4  # the four Atkinson latin faces
-    data = pipeline.render_pdf(_named("Sam Zero"))
+    data = pipeline.render_pdf(pipeline.letter(_named("Sam Zero")))
     with pikepdf.open(io.BytesIO(data)) as pdf:
         fonts = {str(f.BaseFont) for p in pdf.pages for f in p.Resources.Font.values()}
     assert any("Noto-Sans-latin" in font for font in fonts), fonts
@@ -306,7 +308,9 @@ def test_standard_print_body_text_and_references_are_readable() -> None:
 
     patient = load_patient(EXAMPLES / "full.yaml").data
     options = _options(patient, "letter", large=False)
-    doc = render.default_renderer().document(pipeline.render_html(patient, options), options)
+    doc = render.default_renderer().document(
+        pipeline.render_html(pipeline.letter(patient, options)), options
+    )
     sizes: dict[str, list[float]] = {"letter": [], "sources": [], "references": []}
 
     def walk(box: object, where: str | None = None) -> None:

@@ -775,3 +775,25 @@ def validate_or_none(data: dict[str, Any]) -> Any:
         return validate_patient(data, "row").data
     except InvalidPatientError as exc:
         return [str(p) for p in exc.problems]
+
+
+def test_strict_fails_only_the_rows_the_fonts_cannot_print(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    roster = tmp_path / "members.csv"
+    roster.write_text(
+        "Name,Date of birth,Diagnosis\n"
+        "Ann Able,1961-02-03,Hereditary spastic paraplegia\n"
+        "李小龍,1972-03-14,Multiple sclerosis\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = _invoke(runner, roster, "--out-dir", out, "--strict", "--jobs", "1")
+    assert result.exit_code == 1
+    assert "U+674E" in result.stderr and "patient.name" in result.stderr
+    assert [p.name for p in out.glob("*.pdf")] == ["2-Ann-Able.pdf"]  # spreadsheet rows
+    # Without --strict the same row is made, with a warning.
+    result = _invoke(runner, roster, "--out-dir", out, "--jobs", "1")
+    assert result.exit_code == 0
+    assert "U+674E" in result.stderr
+    assert len(list(out.glob("*.pdf"))) == 2

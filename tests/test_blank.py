@@ -10,7 +10,7 @@ import pikepdf
 import pytest
 from click.testing import CliRunner
 
-from advocacy import blank, pdfedit, render
+from advocacy import blank, pdfedit, pipeline, render
 from advocacy.cli import cli
 from advocacy.options import RenderOptions
 from tests.conftest import FIXTURES, pdf_text
@@ -19,7 +19,7 @@ from tests.conftest import FIXTURES, pdf_text
 @pytest.fixture(scope="module")
 def one_copy() -> bytes:
     """One blank copy, rendered once for the tests that only repeat it."""
-    return blank.render_blank(RenderOptions())
+    return pipeline.render_pdf(pipeline.blank(RenderOptions()))
 
 
 def _page_count(data: bytes) -> int:
@@ -31,13 +31,13 @@ def test_copies_are_rendered_once_and_repeated(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     renders: list[str] = []
-    original = render.Renderer.pdf
+    original = render.Renderer.document
 
-    def counting(self: render.Renderer, html: str, options: RenderOptions) -> bytes:
+    def counting(self: render.Renderer, html: str, *args: Any) -> Any:
         renders.append(html)
-        return original(self, html, options)
+        return original(self, html, *args)
 
-    monkeypatch.setattr(render.Renderer, "pdf", counting)
+    monkeypatch.setattr(render.Renderer, "document", counting)
     out = tmp_path / "copies.pdf"
     result = runner.invoke(cli, ["blank", "--copies", "3", "-o", str(out)])
     assert result.exit_code == 0, result.output

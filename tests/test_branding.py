@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
 from pathlib import Path
@@ -10,9 +11,9 @@ import pikepdf
 import pytest
 from click.testing import CliRunner
 
-from advocacy import branding, render
+from advocacy import branding, pipeline, render
 from advocacy.cli import cli
-from advocacy.errors import InvalidPatientError
+from advocacy.errors import InvalidPatientError, RenderError
 from tests.conftest import FIXTURES, pdf_text
 
 ROSTERS = FIXTURES / "rosters"
@@ -118,14 +119,23 @@ def test_logo_missing_or_too_large(tmp_path: Path) -> None:
     assert branding.logo_problem(ROSTERS / "logo.svg") is None
 
 
-def test_renderer_may_read_the_logo_and_nothing_beside_it() -> None:
+def test_renderer_may_read_the_logo_for_its_render_only(tmp_path: Path) -> None:
+    (tmp_path / "logo.png").write_bytes(_png(120, 40))
+    brand = branding.brand(branding.load_organisation(_org_file(tmp_path)), "org.yaml")
+    assert brand is not None and brand.logo is not None
+    job = pipeline.blank(brand=brand)
     renderer = render.Renderer()
-    logo = ROSTERS / "logo.png"
-    assert not renderer.url_fetcher.allows(logo.resolve())
-    renderer.allow_file(logo)
-    assert renderer.url_fetcher.allows(logo.resolve())
-    assert not renderer.url_fetcher.allows((ROSTERS / "org.yaml").resolve())
-    assert not renderer.url_fetcher.allows(ROSTERS.resolve())
+    data = pipeline.render_pdf(job, renderer=renderer)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert any(
+            "/XObject" in page.obj.Resources and len(page.obj.Resources.XObject)
+            for page in pdf.pages
+        )
+    # A warm renderer serves the next document too: the logo is not left readable.
+    assert not renderer.url_fetcher.allows(brand.logo)
+    assert not renderer.url_fetcher.allows((tmp_path / "org.yaml").resolve())
+    with pytest.raises(RenderError, match="logo.png"):
+        renderer.pdf(pipeline.render_html(job), job.options)
 
 
 def test_batch_shows_the_group_on_every_page(runner: CliRunner, tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ import pytest
 from pypdf import PdfReader
 
 from advocacy import document, i18n, pipeline, references, render, resources
+from advocacy.branding import Branding
 from advocacy.model import Organisation, PatientFile, load_patient, validate_patient
 from advocacy.options import RenderOptions
 from tests.conftest import EXAMPLES, PATIENTS, pdf_text
@@ -53,7 +54,7 @@ def _render(example: Path, lang: str | None = None, first: int = 0, reduced: int
     if lang:
         changes["document"] = {**_raw(example).get("document", {}), "language": lang}
     patient = _patient(example, **changes)
-    return pipeline.render_pdf(patient, document.options_for(patient))
+    return pipeline.render_pdf(pipeline.letter(patient))
 
 
 def _pages(example: Path, **kw: Any) -> list[str]:
@@ -68,7 +69,7 @@ def test_page_count_on_its_own_paper_and_the_other(example: Path) -> None:
     """Letter, checklist, plan, three record sheets, goals and About me, sources."""
     patient = load_patient(example).data
     for paper in ("a4", "letter"):
-        data = pipeline.render_pdf(patient, document.options_for(patient, paper=paper))
+        data = pipeline.render_pdf(pipeline.letter(patient, paper=paper))
         assert 7 <= len(PdfReader(io.BytesIO(data)).pages) <= 10, paper
 
 
@@ -108,7 +109,7 @@ def test_page_one_alone_says_who_what_and_why(example: Path) -> None:
         )
     ]
     assert -1 not in positions and positions == sorted(positions), positions
-    html = pipeline.render_html(patient)
+    html = pipeline.render_html(pipeline.letter(patient))
     assert re.search(r'<ol class="requests">(\s*<li>.*?</li>){5}\s*</ol>', html, re.DOTALL)
     assert "I ask you to" not in first
 
@@ -134,7 +135,10 @@ def test_doses_are_written_safely(example: Path) -> None:
     # Number and unit are joined by a no-break space, so no line or page break
     # can part them ("100" at the end of one line, "micrograms" on the next).
     patient = load_patient(example).data
-    for html in (pipeline.render_html(patient), pipeline.render_blank_html(RenderOptions())):
+    for html in (
+        pipeline.render_html(pipeline.letter(patient)),
+        pipeline.render_html(pipeline.blank(RenderOptions())),
+    ):
         # About me and the checklist quote the patient's own words
         # ("Tizanidine 2 mg"), printed as written.
         ours = re.sub(
@@ -214,7 +218,7 @@ def test_every_citation_is_in_the_reference_list_in_order(example: Path) -> None
 def test_no_claim_the_fact_sheet_forbids(example: Path) -> None:
     # The words as printed, read from the HTML so a page break cannot split a phrase.
     patient = load_patient(example).data
-    html = pipeline.render_html(patient)
+    html = pipeline.render_html(pipeline.letter(patient))
     text = " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", html)).split())
     lowered = text.lower()
     for claim in (
@@ -312,7 +316,7 @@ def test_a_child_in_the_uk_is_placed_in_theatre() -> None:
 
 def test_paper_follows_the_option_over_the_language() -> None:
     patient = load_patient(EXAMPLES / "uk.yaml").data
-    data = pipeline.render_pdf(patient, document.options_for(patient, paper="letter"))
+    data = pipeline.render_pdf(pipeline.letter(patient, paper="letter"))
     assert _size(data) == pytest.approx(PAGE_SIZES["letter"], abs=0.1)
     assert "micrograms" in pdf_text(data)[0]
 
@@ -349,7 +353,7 @@ def test_the_british_catalogue_has_no_stale_entries() -> None:
 
 def test_absent_optional_data_leaves_no_trace() -> None:
     patient = load_patient(EXAMPLES / "minimal.yaml").data
-    html = pipeline.render_html(patient)
+    html = pipeline.render_html(pipeline.letter(patient))
     assert not re.search(r"<h[1-6][^>]*>\s*</h[1-6]>", html)
     assert not re.search(r"<(dd|li|p)[^>]*>\s*</\1>", html)
     text = " ".join(_pages(EXAMPLES / "minimal.yaml"))
@@ -399,7 +403,9 @@ def _row_heights_mm(patient: PatientFile, options: RenderOptions) -> list[float]
     """Heights of the rows to write in (record and goals tables), as laid out."""
     from weasyprint.formatting_structure import boxes
 
-    doc = render.default_renderer().document(pipeline.render_html(patient, options), options)
+    doc = render.default_renderer().document(
+        pipeline.render_html(pipeline.letter(patient, options)), options
+    )
     heights: list[float] = []
 
     def walk(box: Any, writing_table: bool = False, body: bool = False) -> None:
@@ -448,7 +454,9 @@ def test_nothing_runs_past_the_right_margin(source: str, paper: str, large: bool
         PATIENTS / source if source.startswith("long") else EXAMPLES / source
     ).data
     options = document.options_for(patient, paper=paper, large_print=large or None)
-    doc = render.default_renderer().document(pipeline.render_html(patient, options), options)
+    doc = render.default_renderer().document(
+        pipeline.render_html(pipeline.letter(patient, options)), options
+    )
     overflowing: list[str] = []
 
     def walk(box: Any, right: float) -> None:
@@ -477,7 +485,7 @@ def test_nothing_runs_past_the_right_margin(source: str, paper: str, large: bool
 
 def test_three_record_sheets_that_a_nurse_can_run_the_day_from() -> None:
     patient = load_patient(EXAMPLES / "full.yaml").data
-    html = pipeline.render_html(patient)
+    html = pipeline.render_html(pipeline.letter(patient))
     # The panel's 25 first: B's lower dose is the team's, C climbs 50, 75, 100.
     assert html.count('<table class="obs obs-walks">') == 4
     text = re.sub(r"\s+", " ", " ".join(_pages(EXAMPLES / "full.yaml")))
@@ -536,7 +544,7 @@ def test_the_measures_follow_what_the_patient_can_do(walking: str, walk_tests: b
 def test_a_table_that_breaks_across_pages_repeats_its_headings() -> None:
     goals = [f"Goal number {n}: walk a little further than before" for n in range(1, 41)]
     patient = _patient(EXAMPLES / "minimal.yaml", goals=goals)
-    pages = pdf_text(pipeline.render_pdf(patient, document.options_for(patient)))
+    pages = pdf_text(pipeline.render_pdf(pipeline.letter(patient)))
     with_goals = [page for page in pages if "Goal number" in page]
     assert len(with_goals) >= 2
     for page in with_goals:
@@ -548,7 +556,7 @@ def test_a_table_that_breaks_across_pages_repeats_its_headings() -> None:
 
 def test_blank_copy_has_spaces_instead_of_a_patient() -> None:
     options = RenderOptions(lang="en-GB")
-    html = pipeline.render_blank_html(options, today=dt.date(2027, 1, 5))
+    html = pipeline.render_html(pipeline.blank(options, today=dt.date(2027, 1, 5)))
     pages = pdf_text(render.default_renderer().pdf(html, options))
     assert 9 <= len(pages) <= 12
     for page in pages:
@@ -571,7 +579,7 @@ def test_blank_copy_has_spaces_instead_of_a_patient() -> None:
 def test_fillable_blank_copy_has_named_titled_form_fields() -> None:
     org = Organisation(name="Example Group", website="example.org", message="Hello")
     options = RenderOptions(pdf_forms=True)
-    html = pipeline.render_blank_html(options, org=org, fillable=True)
+    html = pipeline.render_html(pipeline.blank(options, brand=Branding(org), fillable=True))
     fields = re.findall(r"<(input|textarea)\b[^>]*>", html)
     assert len(fields) >= 20
     for tag in re.finditer(r"<(?:input|textarea)\b[^>]*>", html):
@@ -589,7 +597,7 @@ def test_fillable_blank_copy_has_named_titled_form_fields() -> None:
 def test_organisation_band_and_footer() -> None:
     org = Organisation(name="Northern HSP Circle", phone="0161 000 0000", message="Together")
     patient = load_patient(EXAMPLES / "minimal.yaml").data
-    html = pipeline.render_html(patient, document.options_for(patient), org=org)
+    html = pipeline.render_html(pipeline.letter(patient, brand=Branding(org)))
     data = render.default_renderer().pdf(html, document.options_for(patient))
     pages = pdf_text(data)
     assert "Together" in pages[0] and "0161 000 0000" in pages[0]
@@ -601,7 +609,7 @@ def test_organisation_band_and_footer() -> None:
 
 def _with(example: Path, **sections: Any) -> list[str]:
     patient = _patient(example, **sections)
-    return pdf_text(pipeline.render_pdf(patient, document.options_for(patient)))
+    return pdf_text(pipeline.render_pdf(pipeline.letter(patient)))
 
 
 RELIES = "Some stiffness in my legs holds me up: I rely on it to stand and walk."

@@ -38,7 +38,7 @@ def _structure_references(data: bytes) -> tuple[int, list[str]]:
 @pytest.fixture(scope="module")
 def letters() -> list[bytes]:
     return [
-        pipeline.render_pdf(load_patient(EXAMPLES / name).data)
+        pipeline.render_pdf(pipeline.letter(load_patient(EXAMPLES / name).data))
         for name in ("full.yaml", "uk.yaml")
     ]
 

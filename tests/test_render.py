@@ -22,7 +22,7 @@ def _patient(name: str = "Sam Minimal") -> dict[str, object]:
 
 
 def test_every_page_names_the_patient_and_counts_pages() -> None:
-    data = pipeline.render_pdf(load_patient(PATIENTS / "valid-minimal.yaml").data)
+    data = pipeline.render_pdf(pipeline.letter(load_patient(PATIENTS / "valid-minimal.yaml").data))
     pages = pdf_text(data)
     total = len(pages)
     for number, text in enumerate(pages, start=1):
@@ -68,8 +68,8 @@ def test_patient_text_is_data_never_markup() -> None:
             f'<img src="http://127.0.0.1:{listener.port}/x.png">{{{{ 7*7 }}}}'
         )
         patient = validate_patient(_patient(name), "inline").data
-        html = pipeline.render_html(patient)
-        data = pipeline.render_pdf(patient)
+        html = pipeline.render_html(pipeline.letter(patient))
+        data = pipeline.render_pdf(pipeline.letter(patient))
     finally:
         listener.close()
     assert listener.connections == 0

@@ -19,7 +19,7 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageChops
 
-from advocacy import document, pipeline
+from advocacy import pipeline
 from advocacy.model import load_patient
 from tests.conftest import EXAMPLES, FIXTURES, ROOT
 
@@ -37,7 +37,7 @@ CASES = [("full", 1), ("full", 2), ("uk", 1), ("uk", 2), ("child-cp", 1), ("sci-
 
 def _render(example: str) -> pdfium.PdfDocument:
     patient = load_patient(EXAMPLES / f"{example}.yaml").data
-    return pdfium.PdfDocument(pipeline.render_pdf(patient, document.options_for(patient)))
+    return pdfium.PdfDocument(pipeline.render_pdf(pipeline.letter(patient)))
 
 
 def _picture(pdf: pdfium.PdfDocument, page: int, dpi: int) -> Image.Image:

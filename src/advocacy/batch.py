@@ -39,7 +39,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
-from advocacy import branding, document, fontcheck, loading, output, pdfedit, pipeline
+from advocacy import branding, loading, output, pdfedit, pipeline
 from advocacy.dates import DayMonthOrder
 from advocacy.errors import (
     AdvocacyError,
@@ -47,6 +47,7 @@ from advocacy.errors import (
     InvalidPatientError,
     OutputError,
     Problem,
+    UnsupportedCharactersError,
 )
 from advocacy.model import PatientFile, validate_patient
 from advocacy.options import DEFAULT_NAME_PATTERN, RenderOptions
@@ -93,6 +94,8 @@ class BatchSettings:
     date_order: DayMonthOrder | None = None
     # Every column must be known (else unknown ones are warned about and left out).
     strict_columns: bool = False
+    # A row whose text the bundled fonts cannot print fails (else it is a warning).
+    strict: bool = False
     # Check every row, render nothing, write nothing.
     dry_run: bool = False
     recycle_after: int = RECYCLE_AFTER
@@ -353,9 +356,7 @@ class _Task:
     number: int
     label: str
     title: str
-    patient: PatientFile
-    options: RenderOptions
-    brand: branding.Branding | None
+    job: pipeline.Job
     target: Path
     force: bool
 
@@ -424,25 +425,9 @@ def _render_task(task: _Task) -> RowOutcome:
 
 def render_to_file(task: _Task, renderer: Any) -> int:
     """Render one member's document to ``task.target``; returns its page count."""
-    if task.brand is not None and task.brand.logo is not None:
-        renderer.allow_file(task.brand.logo)
-    html = letter_html(task.patient, task.options, task.brand)
-    laid_out = renderer.document(html, task.options)
-    data = renderer.write(laid_out, task.options, identifier=html)
-    output.write_atomic(task.target, data, force=task.force)
-    return len(laid_out.pages)
-
-
-def letter_html(
-    patient: PatientFile, options: RenderOptions, brand: branding.Branding | None
-) -> str:
-    """The member's letter, with the group's branding and its checked logo."""
-    return pipeline.render_html(
-        patient,
-        options,
-        org=brand.organisation if brand else None,
-        org_logo_url=brand.logo_url if brand else None,
-    )
+    made = pipeline.render(task.job, renderer=renderer)
+    output.write_atomic(task.target, made.data, force=task.force)
+    return made.pages or 0
 
 
 def _failed(number: int, label: str, *problems: Problem) -> RowOutcome:
@@ -649,9 +634,18 @@ class _Run:
         brand, logo_problem = self._brand(patient)
         if logo_problem is not None:
             return _failed(row.number, row.label, logo_problem)
-        warnings = loaded.warnings + fontcheck.unsupported_characters(patient)
-        self.result.warnings += [(row.label, w) for w in warnings]
-        options = document.options_for(patient, **self.settings.overrides)
+        try:
+            job = pipeline.letter(
+                patient,
+                brand=brand,
+                source=row.label,
+                warnings=loaded.warnings,
+                strict=self.settings.strict,
+                **self.settings.overrides,
+            )
+        except UnsupportedCharactersError as exc:
+            return _failed(row.number, row.label, *exc.problems)
+        self.result.warnings += [(row.label, w) for w in job.warnings]
         name = self.names.claim(file_stem(self.pattern, patient, row.number))
         if self.out_dir is not None:
             target = self.out_dir / name
@@ -664,9 +658,7 @@ class _Run:
         else:
             target = temp_dir / f"{row.number:07d}.pdf"
             force = True
-        return _Task(
-            row.number, row.label, patient.patient.name, patient, options, brand, target, force
-        )
+        return _Task(row.number, row.label, patient.patient.name, job, target, force)
 
     def _brand(self, patient: PatientFile) -> tuple[branding.Branding | None, Problem | None]:
         organisation = patient.organisation

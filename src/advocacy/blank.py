@@ -10,7 +10,7 @@ own names (``copy2_name``), so filling in one copy never fills in another.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,30 +31,6 @@ class BlankResult:
     copies: int
     pages_per_copy: int
     pages: int
-
-
-def render_blank(
-    options: RenderOptions,
-    *,
-    brand: branding.Branding | None = None,
-    fillable: bool = False,
-    renderer: Any = None,
-) -> bytes:
-    """One blank copy as PDF bytes (form fields need ``pdf_forms`` at render time)."""
-    from advocacy import render
-
-    options = replace(options, pdf_forms=fillable)
-    renderer = renderer or render.Renderer()
-    if brand is not None and brand.logo is not None:
-        renderer.allow_file(brand.logo)
-    html = pipeline.render_blank_html(
-        options,
-        org=brand.organisation if brand else None,
-        org_logo_url=brand.logo_url if brand else None,
-        fillable=fillable,
-    )
-    data: bytes = renderer.pdf(html, options)
-    return data
 
 
 def make_blank(
@@ -91,9 +67,9 @@ def make_blank(
         values = {"lang": document.get("language"), "paper": document.get("paper")}
     values.update({k: v for k, v in overrides.items() if v is not None})
     options = RenderOptions(**{k: v for k, v in values.items() if v is not None})
-    one = render_blank(options, brand=brand, fillable=fillable)
-    data = pdfedit.repeat_pages(one, copies, duplex=duplex, fillable=fillable)
-    pages, per_copy = pdfedit.count_pages(data), pdfedit.count_pages(one)
+    one = pipeline.render(pipeline.blank(options, brand=brand, fillable=fillable))
+    data = pdfedit.repeat_pages(one.data, copies, duplex=duplex, fillable=fillable)
+    pages, per_copy = pdfedit.count_pages(data), one.pages or 0
     if to_stdout:
         output.write_stdout(data)
         return BlankResult(None, copies, per_copy, pages)

@@ -21,6 +21,7 @@ import click
 from advocacy import __version__
 from advocacy.errors import AdvocacyError, Problem, describe_os_error
 from advocacy.options import DEFAULT_NAME_PATTERN, LANGUAGES, PAPERS, PDF_VARIANTS
+from advocacy.pipeline import FORMATS
 from advocacy.textcheck import printable
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -264,15 +265,15 @@ def check(file: Path) -> None:
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write; '-' for standard output. Default: FILE with .pdf or .html.",
+    help="Where to write; '-' for standard output. Default: FILE with the format's suffix.",
 )
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["pdf", "html"]),
+    type=click.Choice(list(FORMATS)),
     default="pdf",
     show_default=True,
-    help="PDF to print, or HTML to inspect.",
+    help="; ".join(f"{f.name}: {f.help}" for f in FORMATS.values()) + ".",
 )
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.option(
@@ -296,9 +297,9 @@ def render(
     **options: Any,
 ) -> None:
     """Render FILE to a PDF (or HTML) ready to print."""
-    from advocacy import commands
+    from advocacy import pipeline
 
-    commands.render_file(
+    pipeline.render_file(
         file,
         output,
         fmt=fmt,
@@ -509,6 +510,11 @@ def _progress_sink(enabled: bool) -> Any:
     is_flag=True,
     help="Stop at any column that is not a patient-file field (else it is left out, with a"
     " warning; a misspelt field always stops the run).",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="A row whose text has characters the bundled fonts cannot print fails (else a warning).",
 )
 @click.option(
     "--dry-run", is_flag=True, help="Check every row and say what would be made; write nothing."

@@ -88,6 +88,13 @@ class RenderError(Failure):
 class UnsupportedCharactersError(UsageError):
     """Patient text uses characters the bundled fonts cannot show (with --strict)."""
 
+    def __init__(self, source: str, problems: list[Problem]) -> None:
+        self.source = source
+        self.problems = problems
+        lines = [f"{source}: characters the bundled fonts cannot print (--strict):"]
+        lines += [f"  - {p}" for p in problems]
+        super().__init__("\n".join(lines))
+
 
 class OutputError(Failure):
     """A file or folder could not be written: the path, the reason and the fix."""

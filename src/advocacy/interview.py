@@ -1150,12 +1150,12 @@ class Interview:
         return saved
 
     def _offer_pdf(self, written: Path) -> None:
-        from advocacy import commands
+        from advocacy import pipeline
 
         if not self._yes_no("Make the PDF now?", default=True):
             self.say(f"Make it later with: advocacy render {written}")
             return
-        pdf = commands.default_output(written, "pdf")
+        pdf = pipeline.default_output(written, "pdf")
         force = self.force
         if pdf.exists() and not force:
             if not self._yes_no(f"{pdf} already exists. Replace it?", default=False):
@@ -1163,7 +1163,7 @@ class Interview:
                 return
             force = True
         self.say("Making the PDF…")
-        made = commands.render_file(written, pdf, force=force, on_warning=self._warnings)
+        made = pipeline.render_file(written, pdf, force=force, on_warning=self._warnings)
         self.say(f"Made {made}. Open it to look it over before you print it.")
 
     def _warnings(self, problems: list[Problem], source: str) -> None:

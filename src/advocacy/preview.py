@@ -114,14 +114,12 @@ def preview(
 
 
 def _render(source: Path, on_warning: WarningSink | None, overrides: dict[str, Any]) -> bytes:
-    from advocacy import commands, document, pipeline
-    from advocacy.model import load_patient
+    from advocacy import pipeline
 
-    loaded = load_patient(source)
-    warnings = loaded.warnings + commands.check_characters(loaded.data, str(source), strict=False)
-    if on_warning and warnings:
-        on_warning(warnings, str(source))
-    return pipeline.render_pdf(loaded.data, document.options_for(loaded.data, **overrides))
+    job = pipeline.from_file(source, **overrides)
+    if on_warning and job.warnings:
+        on_warning(list(job.warnings), str(source))
+    return pipeline.render_pdf(job)
 
 
 def _write_pictures(

@@ -216,9 +216,22 @@ class Renderer:
         self._stylesheets: dict[tuple[str, ...], list[CSS]] = {}
         self._image_cache: dict[str, Any] = {}
 
-    def allow_file(self, path: Path) -> None:
-        """Let the renderer read one more file the user named (an organisation's logo)."""
-        self.url_fetcher.files = self.url_fetcher.files | {path.resolve()}
+    @contextmanager
+    def _allowing(self, files: Iterable[Path]) -> Iterator[None]:
+        """Let this one render read the files the user named (an organisation's
+        checked logo): a warm renderer serves many documents, and one group's
+        logo must not stay readable for the next."""
+        before = self.url_fetcher.files
+        allowed = {path.resolve() for path in files}
+        self.url_fetcher.files = before | allowed
+        try:
+            yield
+        finally:
+            self.url_fetcher.files = before
+            # WeasyPrint 70 caches images by URL and would serve the logo
+            # to a later render without asking the fetcher.
+            for path in allowed - before:
+                self._image_cache.pop(path.as_uri(), None)
 
     def stylesheets(self, options: RenderOptions) -> list[CSS]:
         names = options.stylesheet_names()
@@ -248,9 +261,12 @@ class Renderer:
             self._stylesheets[key] = sheets
         return self._stylesheets[key]
 
-    def document(self, html: str, options: RenderOptions) -> Any:
-        """Lay out ``html`` (not yet written); raises RenderError on missing assets."""
-        with _weasyprint_log() as collector:
+    def document(self, html: str, options: RenderOptions, files: Iterable[Path] = ()) -> Any:
+        """Lay out ``html`` (not yet written); raises RenderError on missing assets.
+
+        ``files`` are the user's own files this document may read (a logo).
+        """
+        with self._allowing(files), _weasyprint_log() as collector:
             try:
                 document = self._weasyprint.HTML(
                     string=html,
@@ -270,9 +286,9 @@ class Renderer:
         _check_log(collector)
         return document
 
-    def pdf(self, html: str, options: RenderOptions) -> bytes:
+    def pdf(self, html: str, options: RenderOptions, files: Iterable[Path] = ()) -> bytes:
         """Render ``html`` to PDF bytes; raises RenderError and writes nothing on failure."""
-        document = self.document(html, options)
+        document = self.document(html, options, files)
         return self.write(document, options, identifier=html)
 
     def write(self, document: Any, options: RenderOptions, identifier: str) -> bytes:

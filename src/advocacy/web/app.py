@@ -26,7 +26,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingR
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from advocacy import batch, branding, document, fontcheck
+from advocacy import batch, branding, loading, pipeline
 from advocacy.errors import (
     AdvocacyError,
     Busy,
@@ -271,7 +271,7 @@ async def _checked_and_rendered(request: Request, job: Any) -> tuple[form.Values
         return _review_page(site, values, result)
     patient = result.patient
     try:
-        made = await _render(site, job, patient, _options(patient), site.brand)
+        made = await _render(site, job, pipeline.letter(patient, brand=site.brand))
     except (Busy, JobFailed) as exc:
         return _not_made(site, values, result, exc)
     return values, made
@@ -287,10 +287,6 @@ def _not_made(
         response.status_code = 503
         response.headers["Retry-After"] = str(exc.retry_after)
     return response
-
-
-def _options(patient: PatientFile) -> RenderOptions:
-    return document.options_for(patient)
 
 
 async def _render(site: Site, function: Any, *args: Any) -> Any:
@@ -358,10 +354,8 @@ async def blank(request: Request) -> Response:
         paper=paper or None,  # type: ignore[arg-type]
         large_print=data.get("large_print") == "yes",
     )
-    fillable = data.get("fillable") == "yes"
-    pdf_bytes = await _render(
-        site, jobs.blank_pdf, options, site.brand, copies, fillable, data.get("duplex") == "yes"
-    )
+    job = pipeline.blank(options, brand=site.brand, fillable=data.get("fillable") == "yes")
+    pdf_bytes = await _render(site, jobs.blank_pdf, job, copies, data.get("duplex") == "yes")
     return Response(
         pdf_bytes,
         media_type="application/pdf",
@@ -549,8 +543,8 @@ async def api_render(request: Request) -> Response:
         overrides["paper"] = query["paper"]
     if query.get("large_print") in ("true", "1", "yes"):
         overrides["large_print"] = True
-    options = document.options_for(patient, **overrides)
-    data = await _render(site, jobs.letter_pdf, patient, options, site.brand)
+    job = pipeline.letter(patient, brand=site.brand, **overrides)
+    data = await _render(site, jobs.letter_pdf, job)
     return Response(data, media_type="application/pdf")
 
 
@@ -578,7 +572,7 @@ async def api_preview(request: Request) -> Response:
         }
         return JSONResponse({"errors": errors}, 422)
     patient = result.patient
-    pictures = await _render(site, jobs.letter_pages, patient, _options(patient), site.brand)
+    pictures = await _render(site, jobs.letter_pages, pipeline.letter(patient, brand=site.brand))
     return JSONResponse(
         {"pages": ["data:image/png;base64," + base64.b64encode(p).decode() for p in pictures]}
     )
@@ -615,7 +609,7 @@ def _api_patient(raw: Any, site: Site) -> tuple[PatientFile, list[Problem]]:
     if too_long:
         raise InvalidPatientError(API_SOURCE, too_long)
     loaded = validate_patient(raw, API_SOURCE)
-    warnings = loaded.warnings + fontcheck.unsupported_characters(loaded.data)
+    warnings = loaded.warnings + pipeline.check_characters(loaded.data, API_SOURCE, strict=False)
     return loaded.data, warnings
 
 
@@ -640,8 +634,8 @@ def _problems(problems: list[Problem]) -> list[dict[str, str]]:
 async def _json(request: Request) -> Any:
     body = await request.body()
     try:
-        return json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        return loading.parse_text(loading.decode(body, API_SOURCE), ".json", API_SOURCE)
+    except InvalidPatientError:
         raise HTTPException(400, "The request body is not JSON.") from None
 
 
