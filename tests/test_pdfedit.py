@@ -13,7 +13,6 @@ import pikepdf
 import pytest
 
 from advocacy import pdfedit, pipeline
-from advocacy.model import load_patient
 from tests.conftest import EXAMPLES
 
 
@@ -38,7 +37,7 @@ def _structure_references(data: bytes) -> tuple[int, list[str]]:
 @pytest.fixture(scope="module")
 def letters() -> list[bytes]:
     return [
-        pipeline.render_pdf(pipeline.letter(load_patient(EXAMPLES / name).data))
+        pipeline.render_pdf(pipeline.from_file(EXAMPLES / name))
         for name in ("full.yaml", "uk.yaml")
     ]
 
@@ -70,3 +69,26 @@ def test_repeated_copies_have_no_dangling_structure_references(letters) -> None:
     annotations, left = _structure_references(pdfedit.repeat_pages(letters[0], 3))
     assert annotations > 0
     assert left == []
+
+
+def test_a_combined_file_has_one_bookmark_per_member_at_their_first_page(letters, tmp_path) -> None:
+    # chunk=1 puts each member in a part of their own; duplex pads odd page counts.
+    combiner = pdfedit.Combiner(tmp_path, duplex=True, chunk=1)
+    starts, pages = [], 0
+    try:
+        for number, data in enumerate([*letters, letters[0]]):
+            path = tmp_path / f"{number}.pdf"
+            path.write_bytes(data)
+            pages += pages % 2  # the blank back the previous member may need
+            starts.append(pages)
+            pages += pdfedit.count_pages(data)
+            combiner.add(path, f"Member {number}")
+        target = tmp_path / "all.pdf"
+        combiner.finish(target, force=False)
+    finally:
+        combiner.close()
+    with pikepdf.open(target) as pdf, pdf.open_outline() as outline:
+        marks = [(item.title, pikepdf.Page(item.destination[0]).index) for item in outline.root]
+        assert pdf.Root.PageMode == "/UseOutlines"
+    # One each, none of the letters' own: pikepdf 10.18 would copy those too.
+    assert marks == [(f"Member {n}", start) for n, start in enumerate(starts)]

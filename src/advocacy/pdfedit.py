@@ -9,6 +9,7 @@ document's structure tree off when its pages are repeated or joined.
 from __future__ import annotations
 
 import io
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -298,6 +299,19 @@ def _rename_fields(pdf: Any, copy: int) -> None:
 # --------------------------------------------------------------------------- combined
 
 
+@cache
+def _outline_option() -> dict[str, str]:
+    import inspect
+
+    import pikepdf
+
+    # pikepdf 10.18 (Python 3.11+) copies a source's bookmarks unless told
+    # not to; 10.9 to 10.17 (what Python 3.10 gets) never copy them and have
+    # no such option.
+    parameters = inspect.signature(pikepdf.Pdf.add_pages_from).parameters
+    return {"outlines": "ignore"} if "outlines" in parameters else {}
+
+
 class Combiner:
     """Appends finished PDFs in roster order, saving every few dozen to disk.
 
@@ -330,9 +344,11 @@ class Combiner:
             self.pages += 1
         source = pikepdf.open(path)
         self._sources.append(source)
-        self._bookmarks.append((title, len(self._current.pages)))
-        # Each letter's own bookmarks would repeat once per member; one per member instead.
-        self._current.add_pages_from(source, outlines="ignore")
+        # A bookmark at the member's first page of the whole file.
+        self._bookmarks.append((title, self.pages))
+        # Each letter's own bookmarks would repeat once per member; one per
+        # member instead, written once at the end (see finish).
+        self._current.add_pages_from(source, **_outline_option())
         box = source.pages[-1].mediabox
         self._last_size = (float(box[2]) - float(box[0]), float(box[3]) - float(box[1]))
         self.pages += len(source.pages)
@@ -340,16 +356,11 @@ class Combiner:
             self._flush()
 
     def _flush(self) -> None:
-        import pikepdf
 
         if self._current is None:
             return
         part = self.work_dir / f"part-{len(self._parts):05d}.pdf"
         strip_structure(self._current)
-        with self._current.open_outline() as outline:
-            for title, page in self._bookmarks:
-                outline.root.append(pikepdf.OutlineItem(title, page))
-        self._bookmarks = []
         self._current.save(part, deterministic_id=True)
         self._close_current()
         self._parts.append(part)
@@ -370,7 +381,10 @@ class Combiner:
             parts = [pikepdf.open(part) for part in self._parts]
             try:
                 for part in parts:
-                    combined.add_pages_from(part)
+                    combined.add_pages_from(part, **_outline_option())
+                with combined.open_outline() as outline:
+                    for title, page in self._bookmarks:
+                        outline.root.append(pikepdf.OutlineItem(title, page))
                 combined.Root.PageMode = pikepdf.Name.UseOutlines
                 data = io.BytesIO()
                 combined.save(data, deterministic_id=True)
