@@ -306,10 +306,9 @@ def load_defaults(path: Path) -> dict[str, Any]:
 def _base_record(settings: BatchSettings) -> dict[str, Any]:
     base = load_defaults(settings.defaults) if settings.defaults else {}
     if settings.org is not None:
-        organisation, document = branding.load_group(settings.org)
-        branding.brand(organisation, str(settings.org))
+        group, document = branding.group(settings.org)
         # --org names the group for this run: it replaces any in --defaults.
-        base["organisation"] = organisation.model_dump(mode="json", exclude_none=True)
+        base["organisation"] = group.organisation.model_dump(mode="json", exclude_none=True)
         # Its language and paper are for every letter, unless --defaults or a
         # row says otherwise (and --lang, --paper override all).
         base["document"] = deep_merge(document, base.get("document") or {})

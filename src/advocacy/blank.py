@@ -61,8 +61,7 @@ def make_blank(
     brand = None
     values: dict[str, Any] = {}
     if org is not None:
-        organisation, document = branding.load_group(org)
-        brand = branding.brand(organisation, str(org))
+        brand, document = branding.group(org)
         # The group's language and paper, unless --lang or --paper say otherwise.
         values = {"lang": document.get("language"), "paper": document.get("paper")}
     values.update({k: v for k, v in overrides.items() if v is not None})

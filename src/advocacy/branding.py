@@ -117,10 +117,19 @@ def validate_organisation(raw: Mapping[str, Any], source: str, *, base: Path) ->
     )
 
 
+def group(path: Path) -> tuple[Branding, dict[str, str]]:
+    """A group's ``--org FILE``, read and its logo checked: the branding for
+    every letter and the settings it gives them (``language``, ``paper``)."""
+    organisation, settings = load_group(path)
+    return _checked(organisation, str(path)), settings
+
+
 def brand(organisation: Organisation | None, source: str = "") -> Branding | None:
     """Check the organisation's logo; raises BrandingError naming the file and the fix."""
-    if organisation is None:
-        return None
+    return None if organisation is None else _checked(organisation, source)
+
+
+def _checked(organisation: Organisation, source: str) -> Branding:
     if organisation.logo is None:
         return Branding(organisation)
     problem = logo_problem(organisation.logo)

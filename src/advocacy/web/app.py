@@ -61,8 +61,7 @@ class Site:
         self.limits = form.Limits(settings.max_field_chars, settings.max_list_items)
         self.brand: branding.Branding | None = None
         if settings.org is not None:
-            organisation = branding.load_organisation(settings.org)
-            self.brand = branding.brand(organisation, str(settings.org))
+            self.brand = branding.group(settings.org)[0]
         self.roster_lock = asyncio.Lock()
         self.workers = settings.workers or batch.default_jobs()
         self.pool = pool or WorkerPool(
