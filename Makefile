@@ -22,8 +22,9 @@ demo: setup
 	done
 	@echo "Rendered: $$(ls out/*.pdf | tr '\n' ' ')"
 
+# One worker per core; a module stays on one worker, so its cached renders are made once.
 test: setup test-system-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 	$(MAKE) lint
 
 lint: setup

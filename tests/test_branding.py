@@ -14,9 +14,8 @@ from click.testing import CliRunner
 from advocacy import branding, pipeline, render
 from advocacy.cli import cli
 from advocacy.errors import InvalidPatientError, RenderError
-from tests.conftest import FIXTURES, pdf_text
+from tests.conftest import ROSTERS, pdf_text
 
-ROSTERS = FIXTURES / "rosters"
 GROUP = "Example HSP Support Group"
 
 

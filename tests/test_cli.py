@@ -17,6 +17,7 @@ from advocacy.cli import cli
 from tests.conftest import PATIENTS, pdf_text
 
 
+@pytest.mark.render
 def test_init_check_render(runner: CliRunner, tmp_path: Path) -> None:
     patient = tmp_path / "p.yaml"
     result = runner.invoke(cli, ["init", str(patient)], catch_exceptions=False)
@@ -99,6 +100,7 @@ def test_render_invalid_writes_nothing(runner: CliRunner, tmp_path: Path) -> Non
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.render
 def test_render_refuses_existing_output_and_leaves_it(runner: CliRunner, tmp_path: Path) -> None:
     source = tmp_path / "p.yaml"
     shutil.copy(PATIENTS / "valid-minimal.yaml", source)
@@ -114,6 +116,7 @@ def test_render_refuses_existing_output_and_leaves_it(runner: CliRunner, tmp_pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.pdf", "p.yaml"]
 
 
+@pytest.mark.render
 def test_render_to_stdout(runner: CliRunner) -> None:
     result = runner.invoke(
         cli, ["render", str(PATIENTS / "valid-minimal.yaml"), "-o", "-"], catch_exceptions=False
@@ -173,6 +176,7 @@ def test_help_does_not_import_weasyprint() -> None:
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
 
 
+@pytest.mark.render
 def test_render_uses_the_files_own_logo(runner: CliRunner, tmp_path: Path) -> None:
     folder = tmp_path / "group"
     folder.mkdir()
@@ -222,6 +226,7 @@ def test_every_command_has_quiet_verbose_and_examples(runner: CliRunner, command
         assert f"Examples:\n    advocacy {command}" in result.output
 
 
+@pytest.mark.render
 def test_quiet_says_nothing_but_errors(runner: CliRunner, tmp_path: Path) -> None:
     patient = tmp_path / "p.yaml"
     shutil.copy(PATIENTS.parent.parent.parent / "examples" / "minimal.yaml", patient)

@@ -267,6 +267,7 @@ def test_skipping_leaves_optional_sections_out(tmp_path: Path) -> None:
     assert "appointment" not in (tmp_path / "me.yaml").read_text()
 
 
+@pytest.mark.render
 def test_pdf_offered_and_made(tmp_path: Path) -> None:
     script = run_script(NEW_USER + offer(""), tmp_path)
     pdf = tmp_path / "me.pdf"
@@ -398,6 +399,7 @@ def test_output_must_be_yaml(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- through the CLI
 
 
+@pytest.mark.render
 def test_interview_through_a_pipe(runner: CliRunner, tmp_path: Path) -> None:
     target = tmp_path / "me.yaml"
     typed = [answer for _, answer in NEW_USER] + ["y"]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from ruamel.yaml import YAML
 
 from advocacy.errors import InvalidPatientError
 from advocacy.model import load_patient, validate_patient
-from tests.conftest import PATIENTS
+from tests.conftest import EXAMPLES, PATIENTS
 
 TODAY = dt.date(2026, 11, 24)
 
@@ -245,3 +246,17 @@ def test_numbers_are_never_read_as_dates(value: object) -> None:
         "document.date",
     }
     assert all("is not a date" in p.message for p in info.value.problems)
+
+
+@pytest.mark.parametrize(
+    ("born", "warned"), [(dt.date(2022, 6, 1), True), (dt.date(2021, 12, 31), False)]
+)
+def test_a_child_under_four_is_warned_not_refused(born: dt.date, warned: bool) -> None:
+    raw = YAML(typ="safe", pure=True).load((EXAMPLES / "minimal.yaml").read_text(encoding="utf-8"))
+    raw["patient"] = {**raw["patient"], "date_of_birth": born.isoformat()}
+    loaded = validate_patient(raw, "child.yaml", today=dt.date(2026, 1, 1))
+    found = [w for w in loaded.warnings if w.path == "patient.date_of_birth"]
+    assert bool(found) == warned
+    if warned:
+        assert "under 4" in found[0].message
+        assert "paediatric team" in found[0].fix

@@ -12,7 +12,7 @@ import pytest
 
 from advocacy import output, pipeline, render, resources
 from advocacy.errors import OutputExistsError, RenderError
-from advocacy.model import load_patient, validate_patient
+from advocacy.model import validate_patient
 from advocacy.options import RenderOptions
 from tests.conftest import PATIENTS, pdf_text
 
@@ -22,7 +22,7 @@ def _patient(name: str = "Sam Minimal") -> dict[str, object]:
 
 
 def test_every_page_names_the_patient_and_counts_pages() -> None:
-    data = pipeline.render_pdf(pipeline.letter(load_patient(PATIENTS / "valid-minimal.yaml").data))
+    data = pipeline.render_pdf(pipeline.from_file(PATIENTS / "valid-minimal.yaml"))
     pages = pdf_text(data)
     total = len(pages)
     for number, text in enumerate(pages, start=1):

@@ -20,7 +20,6 @@ import pytest
 from PIL import Image, ImageChops
 
 from advocacy import pipeline
-from advocacy.model import load_patient
 from tests.conftest import EXAMPLES, FIXTURES, ROOT
 
 SNAPSHOTS = FIXTURES / "visual"
@@ -36,8 +35,7 @@ CASES = [("full", 1), ("full", 2), ("uk", 1), ("uk", 2), ("child-cp", 1), ("sci-
 
 
 def _render(example: str) -> pdfium.PdfDocument:
-    patient = load_patient(EXAMPLES / f"{example}.yaml").data
-    return pdfium.PdfDocument(pipeline.render_pdf(pipeline.letter(patient)))
+    return pdfium.PdfDocument(pipeline.render_pdf(pipeline.from_file(EXAMPLES / f"{example}.yaml")))
 
 
 def _picture(pdf: pdfium.PdfDocument, page: int, dpi: int) -> Image.Image:
