@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import click
 
-from advocacy import __version__
+from advocacy import __version__, languages
 from advocacy.errors import AdvocacyError, Problem, describe_os_error
 from advocacy.options import DEFAULT_NAME_PATTERN, LANGUAGES, PAPERS, PDF_VARIANTS
 from advocacy.pipeline import FORMATS
@@ -138,18 +138,23 @@ patient_file = click.argument(
 )
 
 
+# "letter for en-US, a4 for en-GB"
+_PAPER_BY_LANGUAGE = ", ".join(f"{e.paper} for {e.code}" for e in languages.entries())
+
+
 def render_options(func: F, *, lang_help: str = "") -> F:
     """Options shared by every command that renders a document."""
     decorators = [
         click.option(
             "--lang",
             type=click.Choice(LANGUAGES),
-            help=lang_help or "Language and spelling. Default: the file's, else en-US.",
+            help=lang_help
+            or f"Language and spelling. Default: the file's, else {languages.DEFAULT}.",
         ),
         click.option(
             "--paper",
             type=click.Choice(PAPERS),
-            help="Paper size. Default: letter for en-US, a4 for en-GB.",
+            help=f"Paper size. Default: {_PAPER_BY_LANGUAGE}.",
         ),
         click.option("--large-print", is_flag=True, default=None, help="Body text at least 16 pt."),
         click.option(
@@ -599,7 +604,9 @@ def batch(
 @functools.partial(
     render_options,
     # A blank copy has no patient file whose language could be the default.
-    lang_help="Language and spelling. Default: en-US (there is no patient file to follow).",
+    lang_help=(
+        f"Language and spelling. Default: {languages.DEFAULT} (there is no patient file to follow)."
+    ),
 )
 @reports_errors
 def blank(output: Path, **settings: Any) -> None:

@@ -11,11 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Literal
 
-from advocacy import i18n
+from advocacy import i18n, languages
 
-DayMonthOrder = Literal["day-first", "month-first"]
+DayMonthOrder = languages.DateOrder
 
 
 @dataclass(frozen=True)
@@ -64,9 +63,11 @@ def parse_date(text: str, lang: str) -> ParsedDate:
 
     Accepts 1972-03-14, 14/03/1972, 14.03.1972, 14 March 1972, March 14, 1972
     and the like. When both numbers could be the month (04/03/1972), the
-    language decides (en-GB: day first, en-US: month first; dots: day first)
+    language's date order decides (en-GB: day first, en-US: month first;
+    dots: day first)
     and the other reading is kept so the caller can offer it.
     """
+    day_first_language = languages.get(lang).date_order == "day-first"
     shown = f"Write it like {example(lang)}, or 1972-03-14."
     cleaned = re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", text.strip().lower())
     tokens = re.findall(r"[a-z]+|\d+", cleaned)
@@ -96,7 +97,7 @@ def parse_date(text: str, lang: str) -> ParsedDate:
     day_first = _make_date_or_none(third, second, first)
     month_first = _make_date_or_none(third, first, second)
     if day_first and month_first and day_first != month_first:
-        if is_dotted(text) or lang == "en-GB":
+        if is_dotted(text) or day_first_language:
             return ParsedDate(day_first, month_first)
         return ParsedDate(month_first, day_first)
     found = day_first or month_first

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from advocacy import doseplan, i18n
+from advocacy import doseplan, i18n, languages
 from advocacy.model import Organisation, PatientFile
 from advocacy.options import RenderOptions
 from advocacy.references import Citations
@@ -103,7 +103,8 @@ def salutation_for(clinician: str | None, salutation: str | None, lang: str) -> 
 
     Without a title the name is used whole; ``salutation`` overrides both. The
     family name is everything after the first given name ("Dr Ana de la
-    Cruz" -> "Dr de la Cruz"). en-GB writes titles without a full stop.
+    Cruz" -> "Dr de la Cruz"). Whether a title keeps a full stop is the
+    language's (en-GB: "Dr", never "Dr.").
     """
     if salutation:
         return salutation
@@ -113,23 +114,22 @@ def salutation_for(clinician: str | None, salutation: str | None, lang: str) -> 
     if match is None:
         return clinician
     title = match["title"]
-    if lang == "en-GB":
+    if not languages.get(lang).title_full_stop:
         title = title.rstrip(".")
     names = match["rest"].split()
     family = " ".join(names[1:]) if len(names) > 1 else names[0]
     return f"{title} {family}"
 
 
-_NHS = re.compile(r"^\s*NHS(?:\s+(?:number|no\.?))?[:\s]*", re.IGNORECASE)
-
-
-def hospital_number(value: str | None, lang: str) -> tuple[str, str] | None:
-    """(label key, number): en-GB prints "NHS number" when the patient gives one."""
+def hospital_number(value: str | None, lang: str) -> tuple[str | None, str] | None:
+    """(label, number): the language's national number ("NHS number") when the
+    patient wrote one, else no label and the template says "Hospital number"."""
     if not value:
         return None
-    if lang == "en-GB" and _NHS.match(value):
-        return "nhs", _NHS.sub("", value, count=1)
-    return "hospital", value
+    national = languages.get(lang).national_number
+    if national is not None and national.prefix.match(value):
+        return national.label, national.prefix.sub("", value, count=1)
+    return None, value
 
 
 def plan_for(patient: PatientFile) -> doseplan.DosePlan:
@@ -158,6 +158,7 @@ def _common(
 ) -> dict[str, Any]:
     return {
         "lang": options.lang,
+        "language": languages.get(options.lang),
         "options": options,
         "prepared": prepared,
         "plan": plan,

@@ -142,6 +142,14 @@ class RosterRefused(UsageError):
     """A roster uploaded to the web form cannot be used; the message says why and what to do."""
 
 
+class UnknownLanguage(UsageError, ValueError):
+    """A language code no entry in languages.py declares; never written as another language.
+
+    A ValueError too: a language is a value, and callers that check values
+    (the patient model, option parsing) already catch those.
+    """
+
+
 # --------------------------------------------------------------------------- failure (exit 1)
 
 
@@ -155,6 +163,10 @@ class Busy(Failure):
     def __init__(self, retry_after: int) -> None:
         super().__init__("The site is busy making other documents. Please try again in a moment.")
         self.retry_after = retry_after
+
+
+class MissingCatalogue(Failure):
+    """A language declares a catalogue that is not installed: the installation is broken."""
 
 
 class JobFailed(Failure):

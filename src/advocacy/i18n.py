@@ -4,9 +4,10 @@ Dates are written in full ("March 4, 2026" / "4 March 2026") because
 04/03/2026 means different days on either side of the Atlantic.
 
 The templates are written in US English and mark their text for gettext
-(``{% trans %}``). Every other language is a catalogue,
-``locales/<ll_CC>/LC_MESSAGES/messages.po``, read with Babel when first
-needed: en-GB holds only the sentences whose spelling differs
+(``{% trans %}``). Every other language declares a catalogue in
+languages.py, ``locales/<folder>/LC_MESSAGES/messages.po``, read with Babel
+when first needed; one that is missing is an error, never English instead:
+en-GB holds only the sentences whose spelling differs
 ("anaesthetic", "metre"); a new language adds a complete catalogue and
 touches no template logic. Dose units are not text: see notation.py.
 """
@@ -22,24 +23,21 @@ from typing import Any
 
 from babel.dates import format_date as _babel_format_date
 
+from advocacy import languages
+from advocacy.errors import MissingCatalogue
+
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 DOMAIN = "messages"
-# The language the templates are written in: it needs no catalogue.
-SOURCE_LANG = "en-US"
-
-
-# Quotation marks around words quoted from a source: “…” in the US, ‘…’ in
-# British print.
-QUOTES = {"en-US": ("\u201c", "\u201d"), "en-GB": ("\u2018", "\u2019")}
 
 
 def quoted(text: str, lang: str) -> str:
-    opening, closing = QUOTES[lang]
+    """Words quoted from a source, in the language's marks: “…” in the US, ‘…’ in British print."""
+    opening, closing = languages.get(lang).quotes
     return f"{opening}{text}{closing}"
 
 
 def babel_locale(lang: str) -> str:
-    return lang.replace("-", "_")
+    return languages.get(lang).babel_locale
 
 
 def format_date(value: dt.date, lang: str) -> str:
@@ -47,19 +45,28 @@ def format_date(value: dt.date, lang: str) -> str:
 
 
 def catalogue_path(lang: str) -> Path:
-    return LOCALES_DIR / babel_locale(lang) / "LC_MESSAGES" / f"{DOMAIN}.po"
+    folder = languages.get(lang).catalogue
+    if folder is None:
+        msg = f"{lang} is the language the templates are written in; it has no catalogue"
+        raise ValueError(msg)
+    return LOCALES_DIR / folder / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 @cache
 def translations(lang: str) -> gettext.NullTranslations:
-    """The catalogue for ``lang``; the source language (or a missing catalogue) translates nothing.
+    """The catalogue for ``lang``; the source language translates nothing.
 
     The .po file is compiled in memory, so there is no build step and no
-    binary .mo file to fall out of date.
+    binary .mo file to fall out of date. A catalogue the language declares
+    but the installation lacks is an error: printing the US sentences under
+    a British date would pass unnoticed.
     """
-    path = catalogue_path(lang)
-    if lang == SOURCE_LANG or not path.is_file():
+    if languages.get(lang).catalogue is None:
         return gettext.NullTranslations()
+    path = catalogue_path(lang)
+    if not path.is_file():
+        msg = f"{lang}'s catalogue {path} is missing; reinstall advocacy."
+        raise MissingCatalogue(msg)
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from advocacy import doseplan, i18n, notation, output
+from advocacy import doseplan, i18n, languages, notation, output
 from advocacy.dates import DateNotUnderstood, age_on, parse_date
 from advocacy.dates import example as _date_example
 from advocacy.errors import (
@@ -47,6 +47,7 @@ from advocacy.model import (
     Trial,
     validate_patient,
 )
+from advocacy.options import PAPER_LABELS
 
 Ask = Callable[[str], str]
 Say = Callable[[str], None]
@@ -128,15 +129,19 @@ def _has_contact(answers: Answers) -> bool:
     return bool(get_path(answers, ("emergency_contact", "name")))
 
 
+# "US or UK", as the language question names its choices.
+_SHORT_NAMES = languages.either([entry.short_name for entry in languages.entries()])
+
 PARTS: tuple[Part, ...] = (
     Part(
         "Your letter",
         (
             Question(
                 ("document", "language"),
-                "US or UK English",
-                "Should the letter use US or UK English?",
-                "It decides the spelling, how doses are written (mcg or micrograms),"
+                f"{_SHORT_NAMES} English",
+                f"Should the letter use {_SHORT_NAMES} English?",
+                "It decides the spelling, how doses are written"
+                f" ({languages.either([e.microgram_unit for e in languages.entries()])}),"
                 " the paper size, and how dates like 04/03/1972 are read.",
                 kind="language",
                 required=True,
@@ -529,22 +534,6 @@ _NO = {"n", "no", "nope", "none", "false"}
 _UNSURE = {"not sure", "unsure", "don't know", "dont know", "do not know", "no idea", "maybe"}
 _UNSURE |= {"?", "idk", "perhaps", "not known", "unknown", "n/a", "na"}
 BACK = "back"
-_LANGUAGE_WORDS = {
-    "us": "en-US",
-    "usa": "en-US",
-    "american": "en-US",
-    "america": "en-US",
-    "united states": "en-US",
-    "en-us": "en-US",
-    "uk": "en-GB",
-    "gb": "en-GB",
-    "british": "en-GB",
-    "britain": "en-GB",
-    "great britain": "en-GB",
-    "united kingdom": "en-GB",
-    "england": "en-GB",
-    "en-gb": "en-GB",
-}
 
 
 def _word(raw: str) -> str:
@@ -556,13 +545,13 @@ def _language_word(raw: str) -> str:
     """'UK English', 'British', 'English (UK)' -> en-GB; anything else as typed."""
     word = re.sub(r"[()]", " ", _word(raw))
     word = " ".join(w for w in word.split() if w != "english") or word
-    return _LANGUAGE_WORDS.get(word, raw)
+    return languages.from_word(word) or raw
 
 
-_LANGUAGE_NAMES = {
-    "en-US": "US English (mcg, Letter paper)",
-    "en-GB": "UK English (micrograms, A4 paper)",
-}
+def language_name(code: str) -> str:
+    """'UK English (micrograms, A4 paper)': what choosing it changes, in the person's words."""
+    entry = languages.get(code)
+    return f"{entry.name} ({entry.microgram_unit}, {PAPER_LABELS[entry.paper]} paper)"
 
 
 # --------------------------------------------------------------------------- answers
@@ -629,15 +618,12 @@ def matches(problem_path: str, key: str) -> bool:
 
 
 def language_from_environment(environ: Mapping[str, str]) -> str:
-    """en-GB for an English locale outside the US (en_GB, en_IE, en_AU…), else en-US."""
+    """The language the computer's locale picks (en_GB -> en-GB; see languages.for_locale)."""
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = environ.get(name, "")
         if value:
-            match = re.match(r"en[_-]([A-Za-z]{2})", value)
-            if match:
-                return "en-US" if match[1].upper() == "US" else "en-GB"
-            return "en-US"
-    return "en-US"
+            return languages.for_locale(value)
+    return languages.DEFAULT
 
 
 def load_answers(path: Path) -> Answers:
@@ -740,7 +726,7 @@ class Interview:
         started_from: Path | None = None,
         force: bool = False,
         today: dt.date | None = None,
-        language: str = "en-US",
+        language: str = languages.DEFAULT,
     ) -> None:
         self._ask_line = ask
         self.say = say
@@ -892,7 +878,7 @@ class Interview:
                 return self._line(f"{label} (yes, no or not sure):")
             return self._line(f"{label} [{'Y/n' if default else 'y/N'}]:")
         if question.kind == "language":
-            return self._line(f"{label} [{'UK' if default == 'en-GB' else 'US'}]:")
+            return self._line(f"{label} [{languages.get(default).short_name}]:")
         if question.kind == "choice":
             for number, (_value, words) in enumerate(question.choices, 1):
                 self.say(f"  {number}. {words}")
@@ -1195,7 +1181,7 @@ class Interview:
 
     def _lang(self) -> str:
         value = get_path(self.answers, ("document", "language"))
-        return value if value in _LANGUAGE_NAMES else self.default_language
+        return value if languages.is_known(value) else self.default_language
 
     def _default(self, question: Question) -> Any:
         if question.kind == "language":
@@ -1223,7 +1209,7 @@ class Interview:
         if question.kind == "yesno":
             return "yes" if value else "no"
         if question.kind == "language":
-            return _LANGUAGE_NAMES.get(str(value), str(value))
+            return language_name(str(value)) if languages.is_known(value) else str(value)
         if question.kind == "choice":
             return dict(question.choices).get(str(value), str(value))
         if question.kind == "number" and question.path == ("patient", "weight_kg"):
@@ -1290,7 +1276,7 @@ def run(
         raise OutputError(msg)
     answers = load_answers(started_from) if started_from is not None else {}
     language = get_path(answers, ("document", "language"))
-    if language not in _LANGUAGE_NAMES:
+    if not languages.is_known(language):
         language = language_from_environment(os.environ if environ is None else environ)
     interview = Interview(
         ask,

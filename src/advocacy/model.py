@@ -27,10 +27,12 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from advocacy import dates, doseplan
+from advocacy import dates, doseplan, languages
 from advocacy.errors import InvalidPatientError, Problem
+from advocacy.languages import Lang
 from advocacy.loading import load_data_with_lines
 from advocacy.loading import parse_text as parse_text  # its old home; code elsewhere imports it
+from advocacy.options import PAPER_LABELS
 from advocacy.textcheck import (
     MAX_ITEMS,
     MAX_LONG_TEXT,
@@ -52,7 +54,6 @@ MIN_LABELLED_AGE_YEARS = 4
 # guardian's consent and the child's assent, no assumed local anaesthetic.
 ADULT_AGE_YEARS = 18
 
-Language = Literal["en-US", "en-GB"]
 Relationship = Literal["self", "parent", "guardian", "carer", "other"]
 Walking = Literal["without-aids", "with-aids", "mostly-wheelchair", "does-not-walk"]
 Paper = Literal["a4", "letter"]
@@ -425,10 +426,20 @@ class Organisation(Section):
     message: Text | None = Field(None, description="One line, e.g. 'Supporting people with HSP'.")
 
 
-class DocumentSettings(Section):
-    language: Language = Field(
-        "en-US", description="en-US (mcg, Letter) or en-GB (micrograms, A4)."
+# "en-US (mcg, Letter) or en-GB (micrograms, A4)."
+_LANGUAGE_CHOICES = (
+    languages.either(
+        [
+            f"{entry.code} ({entry.microgram_unit}, {PAPER_LABELS[entry.paper]})"
+            for entry in languages.entries()
+        ]
     )
+    + "."
+)
+
+
+class DocumentSettings(Section):
+    language: Lang = Field(languages.DEFAULT, description=_LANGUAGE_CHOICES)
     paper: Paper | None = Field(None, description="a4 or letter; default follows the language.")
     large_print: bool = Field(False, description="Body text at least 16 pt.")
     personal_account: bool | None = Field(

@@ -1,6 +1,8 @@
 """Dose notation, in one place, for every document (medication safety).
 
-- en-US writes "50 mcg", en-GB writes "50 micrograms" in full; never "µg" or "ug".
+- Each language's unit comes from its entry in languages.py (en-US "50 mcg", en-GB
+  "50 micrograms" in full); never "µg" or "ug". An unknown language is refused,
+  not given a unit.
 - A space between number and unit; no trailing zeros ("50", never "50.0");
   a leading zero below one ("0.5 mL").
 - In a document the space is a no-break space (``space=NBSP``): a dose whose
@@ -11,6 +13,8 @@
 from __future__ import annotations
 
 from decimal import Decimal
+
+from advocacy import languages
 
 # The arithmetic lives with the dose plan; notation only writes the result.
 from advocacy.doseplan import TEST_STRENGTH_MCG_PER_ML, volume_ml
@@ -26,7 +30,6 @@ __all__ = [
     "volume_ml",
 ]
 
-_MICROGRAM_UNIT = {"en-US": "mcg", "en-GB": "micrograms"}
 NBSP = "\u00a0"
 
 
@@ -43,7 +46,7 @@ def format_number(value: int | float | Decimal) -> str:
 
 
 def microgram_unit(lang: str) -> str:
-    return _MICROGRAM_UNIT.get(lang, "mcg")
+    return languages.get(lang).microgram_unit
 
 
 def format_dose(mcg: int, lang: str, space: str = " ") -> str:

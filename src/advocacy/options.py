@@ -8,26 +8,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-Lang = Literal["en-US", "en-GB"]
+from advocacy import languages
+from advocacy.languages import Lang
+
 PaperName = Literal["a4", "letter"]
 PdfVariant = Literal["pdf/ua-1", "pdf/a-3b", "plain"]
 
-LANGUAGES: tuple[Lang, ...] = ("en-US", "en-GB")
+# The choices offered on the command line and the web form, from the registry.
+LANGUAGES: tuple[str, ...] = languages.codes()
 PAPERS: tuple[PaperName, ...] = ("a4", "letter")
 PDF_VARIANTS: tuple[PdfVariant, ...] = ("pdf/ua-1", "pdf/a-3b", "plain")
 
-# Each language's usual office paper.
 # A batch's file names. No date of birth: a file name shows in folder lists,
 # e-mail attachments and print queues (the PDF's title leaves out even the
 # name). The row number keeps namesakes apart and says where to look.
 DEFAULT_NAME_PATTERN = "{row}-{name}"
-DEFAULT_PAPER: dict[str, PaperName] = {"en-US": "letter", "en-GB": "a4"}
+# How people name the paper in a sentence ("UK English (micrograms, A4 paper)").
+PAPER_LABELS: dict[PaperName, str] = {"a4": "A4", "letter": "Letter"}
 _PAGE_SIZE = {"a4": "A4", "letter": "letter"}
 
 
 @dataclass(frozen=True)
 class RenderOptions:
-    lang: Lang = "en-US"
+    lang: Lang = languages.DEFAULT
     paper: PaperName | None = None
     large_print: bool = False
     pdf_variant: PdfVariant = "pdf/ua-1"
@@ -35,7 +38,7 @@ class RenderOptions:
 
     @property
     def page_size(self) -> PaperName:
-        return self.paper or DEFAULT_PAPER[self.lang]
+        return self.paper or languages.get(self.lang).paper
 
     def stylesheet_names(self) -> tuple[str, ...]:
         names = ["print.css"]

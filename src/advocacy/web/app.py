@@ -26,7 +26,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingR
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from advocacy import batch, branding, loading, pipeline
+from advocacy import batch, branding, languages, loading, pipeline
 from advocacy.errors import (
     AdvocacyError,
     Busy,
@@ -332,6 +332,10 @@ def _group(site: Site, status: int = 200, **extra: Any) -> HTMLResponse:
     )
 
 
+# "US or UK", as the blank-copy form names its language choices.
+_SHORT_NAMES = languages.either([entry.short_name for entry in languages.entries()])
+
+
 async def blank(request: Request) -> Response:
     site: Site = request.app.state.site
     data = await _form(request)
@@ -340,7 +344,7 @@ async def blank(request: Request) -> Response:
     copies_text = str(data.get("copies", "1")).strip()
     errors = {}
     if lang not in LANGUAGES:
-        errors["blank-lang"] = "Choose US or UK English."
+        errors["blank-lang"] = f"Choose {_SHORT_NAMES} English."
     if paper not in ("", *PAPERS):
         errors["blank-paper"] = "Choose a paper size."
     copies = int(copies_text) if copies_text.isdigit() else 0

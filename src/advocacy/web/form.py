@@ -19,22 +19,25 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from advocacy import fontcheck, i18n, notation
+from advocacy import fontcheck, i18n, languages, notation
 from advocacy.dates import DateNotUnderstood, parse_date
 from advocacy.dates import example as date_example
 from advocacy.errors import InvalidPatientError, Problem
 from advocacy.interview import PARTS, Question, get_path, matches, set_path
 from advocacy.model import PatientFile, validate_patient
-from advocacy.options import LANGUAGES, PAPERS
+from advocacy.options import LANGUAGES, PAPER_LABELS, PAPERS
 
 Values = dict[str, str]
 
 SOURCE = "the form"
 LANGUAGE_KEY = "document.language"
 PAPER_KEY = "document.paper"
+# "UK English (doses in micrograms, A4 paper)": what choosing it changes.
 LANGUAGE_NAMES = {
-    "en-US": "US English (doses in mcg, Letter paper)",
-    "en-GB": "UK English (doses in micrograms, A4 paper)",
+    entry.code: (
+        f"{entry.name} (doses in {entry.microgram_unit}, {PAPER_LABELS[entry.paper]} paper)"
+    )
+    for entry in languages.entries()
 }
 PAPER_NAMES = {"": "The usual paper for the language", "a4": "A4", "letter": "US Letter"}
 YES, NO = "yes", "no"
@@ -150,7 +153,7 @@ def _from_question(question: Question) -> Field:
     if kind == "yesno":
         choices = ((YES, "Yes"), (NO, "No"))
     elif kind == "language":
-        choices = tuple((lang, LANGUAGE_NAMES.get(lang, lang)) for lang in LANGUAGES)
+        choices = tuple((lang, LANGUAGE_NAMES[lang]) for lang in LANGUAGES)
     elif kind not in ("list", "date", "dose", "number"):
         # A field whose values the model lists (who writes the letter, how
         # someone walks…) is a set of radios, whatever the interview calls it.
@@ -317,7 +320,7 @@ class Result:
         return {k: p for k, p in self.errors.items() if k in keys}
 
 
-def to_answers(values: Mapping[str, str], default_lang: str = "en-US") -> dict[str, Any]:
+def to_answers(values: Mapping[str, str], default_lang: str = languages.DEFAULT) -> dict[str, Any]:
     """Answers as the patient file has them, skipping what could not be read."""
     answers, _ = _convert(values, Limits(10**9, 10**9), default_lang)
     return answers

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from advocacy import __version__
+from advocacy import __version__, languages
 from advocacy.model import PatientFile
 
 _REF = "#/components/schemas/{model}"
@@ -82,7 +82,7 @@ def schema() -> dict[str, Any]:
                     "summary": "The trial-request letter as a PDF",
                     "operationId": "render",
                     "parameters": [
-                        _query("lang", {"enum": ["en-US", "en-GB"]}),
+                        _query("lang", {"enum": list(languages.codes())}),
                         _query("paper", {"enum": ["a4", "letter"]}),
                         _query("large_print", {"type": "boolean"}),
                     ],
