@@ -22,7 +22,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from advocacy.errors import Busy, InvalidPatientError, JobFailed, PortInUse
-from advocacy.interview import QUESTIONS
+from advocacy.interview import QUESTIONS, words_of
 from advocacy.model import validate_patient
 from advocacy.web import form
 from advocacy.web.app import create_app
@@ -126,6 +126,24 @@ def test_fields_whose_values_the_model_lists_become_radios() -> None:
     assert form._choice_words("without-aids") == "Without aids"
 
 
+@pytest.mark.parametrize(
+    ("answers", "first", "half"),
+    [
+        ({}, "50 mcg", "25 mcg"),
+        ({"mobility.relies_on_leg_tone_to_stand": "yes"}, "25 mcg", "none: the team decides"),
+        ({"trial.first_dose_mcg": "40"}, "40 mcg", "20 mcg"),
+        ({"trial.first_dose_mcg": "25"}, "25 mcg", "none: the team decides"),
+        ({"trial.first_dose_mcg": "0.05"}, "50 mcg", "25 mcg"),  # refused later, not halved
+    ],
+)
+def test_the_form_words_doses_as_the_interview_and_the_dose_plan_do(
+    answers: dict[str, str], first: str, half: str
+) -> None:
+    words = form.words(answers, "en-US")
+    assert (words["first"], words["half"]) == (first, half)
+    assert form.words({**answers, "document.language": "en-GB"}, "en-US")["unit"] == "micrograms"
+
+
 def test_a_mistake_is_named_at_the_top_and_by_its_field(client: TestClient) -> None:
     data = {"patient.name": "Ann Example", "patient.date_of_birth": "1972-02-30"}
     page = _post(client, "/form", data, step="2", action="next").text
@@ -137,7 +155,7 @@ def test_a_mistake_is_named_at_the_top_and_by_its_field(client: TestClient) -> N
     # The same words `advocacy check` uses for the missing diagnosis.
     with pytest.raises(InvalidPatientError) as raised:
         validate_patient({"patient": {"name": "A", "date_of_birth": "1972-03-01"}}, "x")
-    check_words = form.words_of(raised.value.problems[0])
+    check_words = words_of(raised.value.problems[0])
     assert any(check_words in text for _, text in links)
     # Beside the field, tied to it for screen readers.
     field = re.search(r'<input[^>]+id="f-patient-date-of-birth"[^>]*>', page)

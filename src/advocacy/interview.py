@@ -862,10 +862,10 @@ class Interview:
             check = self.check(question.path, candidate)
             if check.problems:
                 for problem in check.problems:
-                    self._tell(f"Problem: {_words_of(problem)}")
+                    self._tell(f"Problem: {words_of(problem)}")
                 continue
             for warning in check.warnings:
-                self._tell(f"Note: {_words_of(warning)}")
+                self._tell(f"Note: {words_of(warning)}")
             set_path(self.answers, question.path, check.value)
             return None
 
@@ -1040,7 +1040,7 @@ class Interview:
                     return
                 for problem, question in to_fix:
                     self.say("")
-                    self._tell(f"{question.label} needs another look: {_words_of(problem)}")
+                    self._tell(f"{question.label} needs another look: {words_of(problem)}")
                     self.ask_question(question)
                     self._drop_unasked()
                 continue
@@ -1191,14 +1191,7 @@ class Interview:
         return None
 
     def _words(self) -> dict[str, str]:
-        lang = self._lang()
-        first = _first_dose(self.answers)
-        half = _half_dose(self.answers)
-        return {
-            "unit": notation.microgram_unit(lang),
-            "first": notation.format_dose(first, lang),
-            "half": notation.format_dose(half, lang) if half else "none: the team decides",
-        }
+        return question_words(self._lang(), _first_dose(self.answers))
 
     def _show(self, question: Question, value: Any) -> str:
         lang = self._lang()
@@ -1219,7 +1212,18 @@ class Interview:
         return str(value)
 
 
-def _words_of(problem: Problem) -> str:
+def question_words(lang: str, first_mcg: int) -> dict[str, str]:
+    """What the questions' texts fill in ({unit}, {first}, {half}), here and in the web form."""
+    half = doseplan.default_reduced(first_mcg)
+    return {
+        "unit": notation.microgram_unit(lang),
+        "first": notation.format_dose(first_mcg, lang),
+        "half": notation.format_dose(half, lang) if half else "none: the team decides",
+    }
+
+
+def words_of(problem: Problem) -> str:
+    """A problem as one sentence to show beside its question."""
     return f"{problem.message} {problem.fix}".strip()
 
 

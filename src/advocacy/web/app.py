@@ -35,7 +35,7 @@ from advocacy.errors import (
     Problem,
     RosterRefused,
 )
-from advocacy.interview import language_from_environment, to_yaml
+from advocacy.interview import language_from_environment, to_yaml, words_of
 from advocacy.model import PatientFile, parse_text
 from advocacy.options import LANGUAGES, PAPERS, RenderOptions
 from advocacy.web import form, jobs, rosters
@@ -140,7 +140,7 @@ def _hidden(values: form.Values, shown: set[str]) -> list[tuple[str, str]]:
 
 def _describe(f: form.Field, problem: Problem) -> str:
     """The model's words, after the field's label so that they read as a sentence."""
-    text = form.words_of(problem)
+    text = words_of(problem)
     if problem.message.startswith(("is ", "has ", "should ")):
         return f"{f.label} {text}"
     return f"{f.label}: {text}"
@@ -205,7 +205,7 @@ async def _load(site: Site, upload: Any) -> Response:
     except UnicodeDecodeError:
         return _start_with_error(site, "The file is not UTF-8 text. Save it as UTF-8 and load it.")
     except InvalidPatientError as exc:
-        return _start_with_error(site, form.words_of(exc.problems[0]))
+        return _start_with_error(site, words_of(exc.problems[0]))
     if not isinstance(raw, Mapping):
         return _start_with_error(site, "The file is empty or is not a patient file.")
     values, left_out = form.from_patient_data(raw, site.lang)

@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from advocacy import fontcheck, i18n, languages, notation
+from advocacy import doseplan, fontcheck, i18n, interview, languages, notation
 from advocacy.dates import DateNotUnderstood, parse_date
 from advocacy.dates import example as date_example
 from advocacy.errors import InvalidPatientError, Problem
@@ -278,19 +278,17 @@ def language(values: Mapping[str, str], default: str) -> str:
 
 
 def words(values: Mapping[str, str], default_lang: str) -> dict[str, str]:
-    """What the interview's texts fill in: the unit, the first dose and its half."""
+    """What the interview's texts fill in, from the answers so far: the unit,
+    the first dose (as the letter would default it) and the reduced dose."""
     lang = language(values, default_lang)
     try:
         first = int(values.get("trial.first_dose_mcg", "").strip())
     except ValueError:
-        first = 50
-    half = first // 2
-    return {
-        "date_example": date_example(lang),
-        "unit": notation.microgram_unit(lang),
-        "first": notation.format_dose(first, lang) if first > 0 else "the first dose",
-        "half": notation.format_dose(half, lang) if half >= 5 else "too low to use",
-    }
+        first = 0
+    if not doseplan.MIN_DOSE_MCG <= first <= doseplan.MAX_FIRST_DOSE_MCG:
+        relies = values.get("mobility.relies_on_leg_tone_to_stand") == YES
+        first = doseplan.default_first(relies)
+    return {"date_example": date_example(lang), **interview.question_words(lang, first)}
 
 
 # --------------------------------------------------------------------------- checking
@@ -466,7 +464,3 @@ def shown(f: Field, values: Mapping[str, str], default_lang: str) -> str:
         except ValueError:
             return text
     return text
-
-
-def words_of(problem: Problem) -> str:
-    return f"{problem.message} {problem.fix}".strip()
