@@ -322,7 +322,7 @@ def _refuse_reduced(first: int, reduced: int) -> None:
     if problem:
         suggestion = doseplan.default_reduced(first)
         fix = (
-            f"usually it is half, rounded down to 5: {suggestion}"
+            f"usually it is half, rounded down to {doseplan.REDUCED_STEP_MCG}: {suggestion}"
             if suggestion is not None
             else "or leave it out: from this first dose the letter leaves the lower dose to"
             " the team"
@@ -333,14 +333,16 @@ def _refuse_reduced(first: int, reduced: int) -> None:
 class Trial(Section):
     first_dose_mcg: Dose | None = Field(
         None,
-        description="First screening dose in whole micrograms, at most 50. Default: 25 (the"
-        " panel's test dose) if mobility.relies_on_leg_tone_to_stand is true, else 50 (the"
-        " label's).",
+        description=f"First screening dose in whole micrograms, at most"
+        f" {doseplan.MAX_FIRST_DOSE_MCG}. Default: {doseplan.CONSENSUS_LOW_MCG} (the panel's"
+        f" test dose) if mobility.relies_on_leg_tone_to_stand is true, else"
+        f" {doseplan.LABEL_STANDARD_MCG} (the label's).",
     )
     reduced_dose_mcg: Dose | None = Field(
         None,
-        description="Dose to retry at if the first is too strong. Default: half the first,"
-        " rounded down to 5; from a first dose of 25, left to the team.",
+        description=f"Dose to retry at if the first is too strong. Default: half the first,"
+        f" rounded down to {doseplan.REDUCED_STEP_MCG}; from a first dose of"
+        f" {doseplan.CONSENSUS_LOW_MCG}, left to the team.",
     )
 
     @field_validator("first_dose_mcg")
