@@ -55,7 +55,7 @@ def example_patient() -> Path:
 
 def _cells(data: dict[str, Any]) -> dict[str, str]:
     """The example patient as one roster row: dotted headers, lists joined with ';'."""
-    from advocacy import roster
+    from advocacy.group import roster
 
     row: dict[str, str] = {}
     for column in roster.columns():
@@ -97,7 +97,7 @@ def write_roster(path: Path, rows: int) -> None:
 
 def write_patient_files(roster_path: Path, folder: Path) -> list[Path]:
     """Each row as its own patient file, as a user's script would split the roster."""
-    from advocacy import roster
+    from advocacy.group import roster
 
     folder.mkdir()
     paths = []

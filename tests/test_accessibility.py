@@ -17,7 +17,7 @@ import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
 
-from advocacy import document, pipeline, render
+from advocacy import context, pipeline, render
 from advocacy.cli import cli
 from advocacy.model import PatientFile, load_patient, validate_patient
 from advocacy.options import RenderOptions
@@ -37,7 +37,7 @@ BUNDLED_FONT = re.compile(r"^/[A-Z]{6}\+(Atkinson-Hyperlegible|Noto-Sans)-")
 
 
 def _options(patient: PatientFile, paper: str, large: bool) -> RenderOptions:
-    return document.options_for(patient, paper=paper, large_print=large or None)
+    return context.options_for(patient, paper=paper, large_print=large or None)
 
 
 @cache

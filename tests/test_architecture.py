@@ -6,7 +6,7 @@
 - only loading.py parses data files (YAML, JSON, TOML): patient files,
   organisation files, defaults, interview answers, roster lists and API bodies
   all go through its size, depth and encoding checks (spreadsheets are tables,
-  read by roster.py);
+  read by group/roster.py);
 - a render goes through pipeline.py: nothing else builds a template context or
   renders the document template;
 - nothing below the command line imports Click;
@@ -82,14 +82,14 @@ def test_only_the_reader_parses_data_files(path) -> None:  # type: ignore[no-unt
 @pytest.mark.parametrize("path", SOURCES, ids=IDS)
 def test_a_render_goes_through_the_pipeline(path) -> None:  # type: ignore[no-untyped-def]
     name = str(path.relative_to(PACKAGE))
-    if name in {"pipeline.py", "document.py", "render.py"}:
+    if name in {"pipeline.py", "context.py", "render.py"}:
         return
     for node in ast.walk(_tree(path)):
         if (
             isinstance(node, ast.Attribute)
             and node.attr in RENDER_STEPS
             and isinstance(node.value, ast.Name)
-            and node.value.id in {"document", "render"}
+            and node.value.id in {"context", "render"}
         ):
             pytest.fail(f"{name}:{node.lineno} calls {node.value.id}.{node.attr}; use pipeline")
 

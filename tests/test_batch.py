@@ -18,8 +18,8 @@ import pikepdf
 import pytest
 from click.testing import CliRunner
 
-from advocacy import batch, roster
 from advocacy.errors import InvalidPatientError
+from advocacy.group import batch, roster
 from advocacy.model import validate_patient
 from tests.conftest import ROSTERS, invoke_batch, pdf_text, read_report, write_xlsx
 

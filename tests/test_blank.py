@@ -10,8 +10,9 @@ import pikepdf
 import pytest
 from click.testing import CliRunner
 
-from advocacy import blank, pdfedit, pipeline, render
+from advocacy import pdfedit, pipeline, render
 from advocacy.cli import cli
+from advocacy.group import blank
 from advocacy.options import RenderOptions
 from tests.conftest import FIXTURES, pdf_text
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from advocacy import document, i18n, pipeline, references, resources
+from advocacy import context, i18n, pipeline, references, resources
 from advocacy.model import load_patient
 from tests.conftest import EXAMPLES
 
@@ -67,7 +67,7 @@ def test_no_claim_the_fact_sheet_forbids(example: Path) -> None:
     assert "never a lower dose the next day by default" in text
     # Dollinger is a personal account, not a guideline, and only where it fits.
     dollinger = "not a guideline or the Foundation’s policy" in text
-    hsp = document.condition_of(patient.patient.diagnosis) == "hsp"
+    hsp = context.condition_of(patient.patient.diagnosis) == "hsp"
     assert dollinger == (hsp and patient.trial.first == 50 and not patient.is_child)
 
 

@@ -19,7 +19,7 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from advocacy import document, i18n, pipeline, render
+from advocacy import context, i18n, pipeline, render
 from advocacy.branding import Branding
 from advocacy.model import Organisation, PatientFile, load_patient, validate_patient
 from advocacy.options import RenderOptions
@@ -340,8 +340,8 @@ def _row_heights_mm(patient: PatientFile, options: RenderOptions) -> list[float]
 @pytest.mark.parametrize("large", [False, True], ids=["normal", "large-print"])
 def test_record_rows_leave_room_for_a_shaky_hand(large: bool) -> None:
     patient = load_patient(EXAMPLES / "patient.yaml").data
-    heights = _row_heights_mm(patient, document.options_for(patient, large_print=large or None))
-    plan = document.plan_for(patient)
+    heights = _row_heights_mm(patient, context.options_for(patient, large_print=large or None))
+    plan = context.plan_for(patient)
     if large:
         # Large print holds the goals table; the staff's sheets are in the standard copy.
         assert heights and min(heights) >= 13 - 0.01, heights
@@ -365,7 +365,7 @@ def test_nothing_runs_past_the_right_margin(source: str, paper: str, large: bool
     patient = load_patient(
         PATIENTS / source if source.startswith("long") else EXAMPLES / source
     ).data
-    options = document.options_for(patient, paper=paper, large_print=large or None)
+    options = context.options_for(patient, paper=paper, large_print=large or None)
     doc = render.default_renderer().document(
         pipeline.render_html(pipeline.letter(patient, options)), options
     )
@@ -510,7 +510,7 @@ def test_organisation_band_and_footer() -> None:
     org = Organisation(name="Northern HSP Circle", phone="0161 000 0000", message="Together")
     patient = load_patient(EXAMPLES / "minimal.yaml").data
     html = pipeline.render_html(pipeline.letter(patient, brand=Branding(org)))
-    data = render.default_renderer().pdf(html, document.options_for(patient))
+    data = render.default_renderer().pdf(html, context.options_for(patient))
     pages = pdf_text(data)
     assert "Together" in pages[0] and "0161 000 0000" in pages[0]
     assert all("Northern HSP Circle" in page for page in pages)

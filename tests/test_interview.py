@@ -14,10 +14,10 @@ import pexpect
 import pytest
 from click.testing import CliRunner
 
-from advocacy import interview
 from advocacy.cli import cli
 from advocacy.errors import InvalidPatientError
-from advocacy.interview import Interrupted, InterviewStopped, parse_date
+from advocacy.interview import terminal as interview
+from advocacy.interview.terminal import Interrupted, InterviewStopped, parse_date
 from advocacy.model import PatientFile, load_patient, validate_patient
 from tests.conftest import PATIENTS, pdf_text
 

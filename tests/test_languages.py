@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from advocacy import dates, document, i18n, interview, languages, notation, options, pipeline
+from advocacy import context, dates, i18n, languages, notation, options, pipeline
 from advocacy.errors import MissingCatalogue, UnknownLanguage
+from advocacy.interview import terminal as interview
 from advocacy.languages import Language
 from tests.conftest import EXAMPLES
 
@@ -71,8 +72,8 @@ CALLS: dict[str, Callable[[str], Any]] = {
     "i18n.quoted": lambda lang: i18n.quoted("failed", lang),
     "i18n.format_date": lambda lang: i18n.format_date(dt.date(1972, 3, 14), lang),
     "options.page_size": lambda lang: options.RenderOptions(lang=lang).page_size,  # type: ignore[arg-type]
-    "document.salutation_for": lambda lang: document.salutation_for("Dr. Sam Rivera", None, lang),
-    "document.hospital_number": lambda lang: document.hospital_number("NHS 943", lang),
+    "context.salutation_for": lambda lang: context.salutation_for("Dr. Sam Rivera", None, lang),
+    "context.hospital_number": lambda lang: context.hospital_number("NHS 943", lang),
 }
 
 
@@ -129,7 +130,7 @@ def test_a_new_language_is_one_entry(register) -> None:  # type: ignore[no-untyp
     assert i18n.format_date(dt.date(1972, 3, 14), lang) == "14 March 1972"
     assert options.RenderOptions(lang=lang).page_size == "a4"  # type: ignore[arg-type]
     assert i18n.translations(lang).gettext("Sincerely,") == "Yours sincerely,"
-    assert document.salutation_for("Dr. Sam Rivera", None, lang) == "Dr Rivera"
+    assert context.salutation_for("Dr. Sam Rivera", None, lang) == "Dr Rivera"
     # The interview hears it, names it and finds it in the computer's locale.
     assert interview._language_word("Australian English") == lang
     assert interview._language_word("en-au") == lang

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from advocacy import batch, roster
+from advocacy.group import batch, roster
 from advocacy.model import validate_patient
 from tests.conftest import ROSTERS, invoke_batch, read_report, write_xlsx
 

@@ -22,7 +22,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from advocacy.errors import Busy, InvalidPatientError, JobFailed, PortInUse
-from advocacy.interview import QUESTIONS, words_of
+from advocacy.interview.terminal import QUESTIONS, words_of
 from advocacy.model import validate_patient
 from advocacy.web import form
 from advocacy.web.app import create_app
@@ -114,7 +114,7 @@ def test_the_form_asks_every_interview_question(client: TestClient) -> None:
 
 
 def test_fields_whose_values_the_model_lists_become_radios() -> None:
-    from advocacy.interview import Question
+    from advocacy.interview.terminal import Question
 
     assert form.literal_choices(("document", "paper")) == ("a4", "letter")
     assert form.literal_choices(("patient", "name")) == ()
@@ -715,7 +715,7 @@ def test_the_roster_template_downloads(client: TestClient, kind: str) -> None:
 
     from openpyxl import load_workbook
 
-    from advocacy.roster import header_row
+    from advocacy.group.roster import header_row
 
     response = client.get(f"/roster-template.{kind}")
     assert response.status_code == 200

@@ -18,8 +18,8 @@ from typing import Any
 __version__ = "0.1.0"
 
 # The render path's public names, all from advocacy.pipeline. Its `blank` and
-# `render` are reached as `advocacy.pipeline.blank`: a package attribute of
-# that name would shadow the submodules `advocacy.blank` and `advocacy.render`.
+# `render` are reached as `advocacy.pipeline.blank`: `render` as a package
+# attribute would shadow the submodule `advocacy.render`.
 _PIPELINE = {"Job", "from_file", "letter", "render_html", "render_pdf"}
 _MODEL = {"load_patient", "validate_patient"}
 

@@ -334,7 +334,7 @@ def _say(text: str = "") -> None:
 
 def _prompt(text: str) -> str:
     """One line of the interview; Ctrl-C and the end of piped input both stop it."""
-    from advocacy.interview import Interrupted
+    from advocacy.interview.terminal import Interrupted
 
     try:
         return click.prompt(printable(text), default="", show_default=False, prompt_suffix=" ")
@@ -366,7 +366,7 @@ def interview(output: Path | None, start: Path | None, force: bool) -> None:
     and the PDF offered. Ctrl-C asks whether to keep the answers so far. Reads
     a pipe as well as a terminal.
     """
-    from advocacy import interview as questions
+    from advocacy.interview import terminal as questions
 
     questions.run(
         _prompt,
@@ -545,8 +545,8 @@ def batch(
     checked as `check` checks a file: bad rows are listed with their row
     number, field and fix, and the good rows are still made.
     """
-    from advocacy import batch as batches
-    from advocacy.roster import write_template
+    from advocacy.group import batch as batches
+    from advocacy.group.roster import write_template
 
     if roster_template is not None:
         write_template(roster_template, force=settings["force"])
@@ -613,7 +613,7 @@ def blank(output: Path, **settings: Any) -> None:
     """Copies to fill in by hand: lines and boxes where the patient's details
     go, the usual doses printed but open to change. Rendered once, however
     many copies."""
-    from advocacy import blank as blanks
+    from advocacy.group import blank as blanks
 
     result = blanks.make_blank(output, **settings)
     if result.path is not None:

@@ -95,11 +95,11 @@ def letter(
     the file's own organisation; without one the file's organisation is used
     and its logo checked here (``BrandingError`` names ``source`` and the fix).
     """
-    from advocacy import branding, document
+    from advocacy import branding, context
 
     found = check_characters(patient, source, strict=strict)
     if options is None:
-        options = document.options_for(patient, **overrides)
+        options = context.options_for(patient, **overrides)
     if brand is None:
         brand = branding.brand(patient.organisation, source)
     return Job(patient, options, brand, (*warnings, *found), today=today)
@@ -133,24 +133,24 @@ def blank(
 
 def render_html(job: Job, *, standalone: bool = False) -> str:
     """The document as HTML. ``standalone`` links the stylesheets for viewing in a browser."""
-    from advocacy import document, render, resources
+    from advocacy import context, render, resources
 
     org = job.brand.organisation if job.brand else None
     logo_url = job.brand.logo_url if job.brand else None
     if job.patient is None:
-        context = document.build_blank_context(
+        values = context.build_blank_context(
             job.options, org=org, org_logo_url=logo_url, fillable=job.fillable, today=job.today
         )
     else:
-        context = document.build_context(
+        values = context.build_context(
             job.patient, job.options, today=job.today, org=org, org_logo_url=logo_url
         )
     if standalone:
         styles = resources.styles_dir()
         names = job.options.stylesheet_names()
-        context["stylesheet_hrefs"] = [(styles / name).as_uri() for name in names]
-        context["inline_css"] = job.options.page_css()
-    return render.render_html(document.TEMPLATE, context)
+        values["stylesheet_hrefs"] = [(styles / name).as_uri() for name in names]
+        values["inline_css"] = job.options.page_css()
+    return render.render_html(context.TEMPLATE, values)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingR
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from advocacy import batch, branding, languages, loading, pipeline
+from advocacy import branding, languages, loading, pipeline
 from advocacy.errors import (
     AdvocacyError,
     Busy,
@@ -35,7 +35,8 @@ from advocacy.errors import (
     Problem,
     RosterRefused,
 )
-from advocacy.interview import language_from_environment, to_yaml, words_of
+from advocacy.group import batch
+from advocacy.interview.terminal import language_from_environment, to_yaml, words_of
 from advocacy.model import PatientFile, parse_text
 from advocacy.options import LANGUAGES, PAPERS, RenderOptions
 from advocacy.web import form, jobs, rosters
@@ -370,7 +371,7 @@ async def roster_template(request: Request) -> Response:
     """An empty roster with every column, as ``advocacy batch --roster-template`` writes it."""
     from pathlib import Path
 
-    from advocacy.roster import template_bytes
+    from advocacy.group.roster import template_bytes
 
     kind = request.path_params["kind"]
     media = {

@@ -19,11 +19,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from advocacy import doseplan, fontcheck, i18n, interview, languages, notation
+from advocacy import doseplan, fontcheck, i18n, languages, notation
 from advocacy.dates import DateNotUnderstood, parse_date
 from advocacy.dates import example as date_example
 from advocacy.errors import InvalidPatientError, Problem
-from advocacy.interview import PARTS, Question, get_path, matches, set_path
+from advocacy.interview import terminal as interview
+from advocacy.interview.terminal import PARTS, Question, get_path, matches, set_path
 from advocacy.model import PatientFile, validate_patient
 from advocacy.options import LANGUAGES, PAPER_LABELS, PAPERS
 

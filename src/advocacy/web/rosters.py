@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from advocacy import batch
 from advocacy.errors import AdvocacyError, Problem, RosterRefused
+from advocacy.group import batch
+from advocacy.group.roster import open_roster
 from advocacy.model import parse_text
-from advocacy.roster import open_roster
 
 ROSTER_TYPES = (".csv", ".xlsx")
 GROUP_FILE_TYPES = (".yaml", ".yml", ".json", ".toml")

@@ -49,9 +49,9 @@ from advocacy.errors import (
     Problem,
     UnsupportedCharactersError,
 )
+from advocacy.group.roster import Roster, Row, deep_merge, open_roster
 from advocacy.model import PatientFile, validate_patient
 from advocacy.options import DEFAULT_NAME_PATTERN, RenderOptions
-from advocacy.roster import Roster, Row, deep_merge, open_roster
 from advocacy.validation import at_lines
 
 NAME_FIELDS = ("name", "preferred_name", "date_of_birth", "hospital_number", "clinic", "row")
