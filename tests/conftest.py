@@ -11,6 +11,10 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PATIENTS = FIXTURES / "patients"
 EXAMPLES = ROOT / "examples"
+# What `advocacy init` writes (with placeholders): the one example patient
+# file with every field, so it is rendered and checked with the examples.
+STARTER = ROOT / "templates" / "patient.yaml"
+EXAMPLE_FILES = [*sorted(EXAMPLES.glob("*.yaml")), STARTER]
 
 
 @pytest.fixture
