@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/bench.py --quick    # 20 rows, 100 for memory: a smoke run
 
 What it measures, on a roster generated from the full example patient
-(examples/full.yaml, else examples/patient.yaml), one member per row with a
+(examples/full.yaml, else the starter templates/patient.yaml), one member per row with a
 different name and date of birth:
 
 1. ``advocacy batch --jobs 1`` and ``--jobs 2``: letters per second, wall clock,
@@ -47,10 +47,9 @@ EXAMPLES = ROOT / "examples"
 
 
 def example_patient() -> Path:
-    for name in ("full.yaml", "patient.yaml"):
-        if (EXAMPLES / name).is_file():
-            return EXAMPLES / name
-    return ROOT / "tests" / "fixtures" / "patients" / "valid-minimal.yaml"
+    if (EXAMPLES / "full.yaml").is_file():
+        return EXAMPLES / "full.yaml"
+    return ROOT / "templates" / "patient.yaml"
 
 
 def _cells(data: dict[str, Any]) -> dict[str, str]:

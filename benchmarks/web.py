@@ -49,7 +49,7 @@ def form_body(source: Path | None = None) -> bytes:
 
     source = source or EXAMPLES / "full.yaml"
     if not source.is_file():
-        source = EXAMPLES / "patient.yaml"
+        source = ROOT / "templates" / "patient.yaml"
     raw = parse_text(source.read_text(encoding="utf-8"), source.suffix, str(source))
     values, _ = form.from_patient_data(raw, "en-US")
     return urllib.parse.urlencode(values).encode()

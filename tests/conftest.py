@@ -15,6 +15,10 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PATIENTS = FIXTURES / "patients"
 EXAMPLES = ROOT / "examples"
 ROSTERS = FIXTURES / "rosters"
+# What `advocacy init` writes (with placeholders): the one example patient
+# file with every field, so it is rendered and checked with the examples.
+STARTER = ROOT / "templates" / "patient.yaml"
+EXAMPLE_FILES = [*sorted(EXAMPLES.glob("*.yaml")), STARTER]
 
 
 @pytest.fixture

@@ -21,9 +21,8 @@ from advocacy import context, pipeline, render
 from advocacy.cli import cli
 from advocacy.model import PatientFile, load_patient, validate_patient
 from advocacy.options import RenderOptions
-from tests.conftest import EXAMPLES, pdf_text
+from tests.conftest import EXAMPLE_FILES, EXAMPLES, pdf_text
 
-EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
 VARIANTS = [
     (example, paper, large)
     for example in EXAMPLE_FILES

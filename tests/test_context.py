@@ -12,9 +12,8 @@ import pytest
 
 from advocacy import context, i18n, pipeline, references, resources
 from advocacy.model import load_patient
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLE_FILES
 
-EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
 EXAMPLE_IDS = [e.stem for e in EXAMPLE_FILES]
 
 

@@ -1,6 +1,6 @@
 """The trial-request document itself, read back from the PDF (pypdf) and the HTML.
 
-Every example in examples/ is rendered as its file asks (language, paper) and
+Every example in examples/, and the starter, is rendered as its file asks (language, paper) and
 checked the way a reader would: the patient on every page, the requests on
 page 1, the doses from the file written safely, every citation resolving to
 the reference list, nothing the fact sheet forbids.
@@ -23,9 +23,8 @@ from advocacy import context, i18n, pipeline, render
 from advocacy.branding import Branding
 from advocacy.model import Organisation, PatientFile, load_patient, validate_patient
 from advocacy.options import RenderOptions
-from tests.conftest import EXAMPLES, PATIENTS, pdf_text
+from tests.conftest import EXAMPLE_FILES, EXAMPLES, PATIENTS, STARTER, pdf_text
 
-EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
 EXAMPLE_IDS = [e.stem for e in EXAMPLE_FILES]
 PAGE_SIZES = {"a4": (595.28, 841.89), "letter": (612.0, 792.0)}
 MM = 72 / 25.4  # PDF points per millimetre
@@ -167,7 +166,7 @@ def test_doses_are_written_safely(example: Path) -> None:
 def test_the_doses_come_from_the_file(
     first: int, reduced: int, lang: str, unit: str, escalation: tuple[int, ...]
 ) -> None:
-    example = EXAMPLES / "patient.yaml"
+    example = STARTER
     pages = _pages(example, lang=lang, first=first, reduced=reduced or None)
     ml = {50: "1", 25: "0.5", 40: "0.8", 20: "0.4", 30: "0.6", 15: "0.3", 75: "1.5", 100: "2"}
 
@@ -223,7 +222,7 @@ def _size(data: bytes) -> tuple[float, float]:
 
 
 def test_en_us_says_mcg_on_letter() -> None:
-    data = _render(EXAMPLES / "patient.yaml", lang="en-US")
+    data = _render(STARTER, lang="en-US")
     text = " ".join(pdf_text(data))
     assert "25 mcg" in text and "micrograms" not in text
     assert "“via spinal catheter or lumbar puncture”" in text
@@ -339,7 +338,7 @@ def _row_heights_mm(patient: PatientFile, options: RenderOptions) -> list[float]
 
 @pytest.mark.parametrize("large", [False, True], ids=["normal", "large-print"])
 def test_record_rows_leave_room_for_a_shaky_hand(large: bool) -> None:
-    patient = load_patient(EXAMPLES / "patient.yaml").data
+    patient = load_patient(STARTER).data
     heights = _row_heights_mm(patient, context.options_for(patient, large_print=large or None))
     plan = context.plan_for(patient)
     if large:

@@ -52,7 +52,7 @@ def test_installed_command_works_from_any_folder(installed: Path, tmp_path: Path
     # init's placeholders are refused until filled in.
     assert _run([str(installed), "check", "p.yaml"], tmp_path).returncode == 2
     (tmp_path / "p.yaml").write_text(
-        (ROOT / "examples" / "patient.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+        (ROOT / "templates" / "patient.yaml").read_text(encoding="utf-8"), encoding="utf-8"
     )
     assert _run([str(installed), "check", "p.yaml"], tmp_path).returncode == 0
     result = _run([str(installed), "render", "p.yaml", "-o", "p.pdf"], tmp_path)
