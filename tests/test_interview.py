@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from advocacy.cli import cli
 from advocacy.errors import InvalidPatientError
+from advocacy.interview import questions
 from advocacy.interview import terminal as interview
 from advocacy.interview.terminal import Interrupted, InterviewStopped, parse_date
 from advocacy.model import PatientFile, load_patient, validate_patient
@@ -246,8 +247,8 @@ def test_yaml_is_commented_and_read_as_yaml_12(tmp_path: Path) -> None:
     answers = {"patient": {"name": "NO", "date_of_birth": dt.date(1972, 3, 14)}}
     answers["appointment"] = {"time": "10:30"}
     path = tmp_path / "odd.yaml"
-    path.write_text(interview.to_yaml(answers))
-    again = interview.load_answers(path)
+    path.write_text(questions.to_yaml(answers))
+    again = questions.load_answers(path)
     assert again["patient"]["name"] == "NO"
     assert again["appointment"]["time"] == "10:30"
 
@@ -283,7 +284,7 @@ def test_ctrl_c_offers_to_save_then_carry_on_from_the_file(tmp_path: Path) -> No
     # Stopping on purpose and saving is calm: no error, and it says how to carry on.
     script = run_script(steps, tmp_path)
     assert "Carry on with: advocacy interview --from" in script.words
-    saved = interview.load_answers(tmp_path / "me.yaml")
+    saved = questions.load_answers(tmp_path / "me.yaml")
     assert saved["patient"] == {"name": "Alex Example", "date_of_birth": dt.date(1972, 3, 14)}
     # Carry on: earlier answers are the defaults, so Enter keeps them.
     rest = [
@@ -351,12 +352,12 @@ def test_parts_the_interview_does_not_ask_about_are_kept_and_reported(tmp_path: 
     ]
     with pytest.raises(InvalidPatientError, match="shoe_size: unknown field"):
         run_script(steps, tmp_path, started_from=source, output_path=None)
-    saved = interview.load_answers(source)
+    saved = questions.load_answers(source)
     assert saved["organisation"] == {"name": "Example Group", "website": "example.org"}
 
 
 def test_every_question_is_a_field_of_the_patient_file() -> None:
-    for question in interview.QUESTIONS:
+    for question in questions.QUESTIONS:
         model: type = PatientFile
         for key in question.path:
             assert key in model.model_fields, question.key
@@ -388,7 +389,7 @@ def test_stand_ins_satisfy_every_required_field() -> None:
     ],
 )
 def test_language_default_from_the_locale(environ: dict[str, str], expected: str) -> None:
-    assert interview.language_from_environment(environ) == expected
+    assert questions.language_from_environment(environ) == expected
 
 
 def test_output_must_be_yaml(tmp_path: Path) -> None:
@@ -478,7 +479,7 @@ def test_ctrl_c_in_a_real_terminal_asks_whether_to_save(tmp_path: Path) -> None:
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0  # stopped on purpose and saved: not an error
-    saved = interview.load_answers(tmp_path / "patient.yaml")
+    saved = questions.load_answers(tmp_path / "patient.yaml")
     assert saved["patient"] == {"name": "Alex Example"}
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from advocacy import context, dates, i18n, languages, notation, options, pipeline
 from advocacy.errors import MissingCatalogue, UnknownLanguage
-from advocacy.interview import terminal as interview
+from advocacy.interview import questions
 from advocacy.languages import Language
 from tests.conftest import EXAMPLES
 
@@ -132,10 +132,10 @@ def test_a_new_language_is_one_entry(register) -> None:  # type: ignore[no-untyp
     assert i18n.translations(lang).gettext("Sincerely,") == "Yours sincerely,"
     assert context.salutation_for("Dr. Sam Rivera", None, lang) == "Dr Rivera"
     # The interview hears it, names it and finds it in the computer's locale.
-    assert interview._language_word("Australian English") == lang
-    assert interview._language_word("en-au") == lang
-    assert interview.language_name(lang) == "Australian English (micrograms, A4 paper)"
-    assert interview.language_from_environment({"LANG": "en_AU.UTF-8"}) == lang
+    assert questions.language_word("Australian English") == lang
+    assert questions.language_word("en-au") == lang
+    assert questions.language_name(lang) == "Australian English (micrograms, A4 paper)"
+    assert questions.language_from_environment({"LANG": "en_AU.UTF-8"}) == lang
     # And a whole letter comes out in it.
     html = pipeline.render_html(pipeline.from_file(EXAMPLES / "uk.yaml", lang=lang))
     assert '<html lang="en-AU">' in html
@@ -145,8 +145,8 @@ def test_a_new_language_is_one_entry(register) -> None:  # type: ignore[no-untyp
 
 
 def test_locales_pick_the_language_their_region_names() -> None:
-    assert interview.language_from_environment({"LANG": "en_US.UTF-8"}) == "en-US"
-    assert interview.language_from_environment({"LANG": "en_GB.UTF-8"}) == "en-GB"
+    assert questions.language_from_environment({"LANG": "en_US.UTF-8"}) == "en-US"
+    assert questions.language_from_environment({"LANG": "en_GB.UTF-8"}) == "en-GB"
     # English elsewhere writes the day first on A4; any other locale gets the default.
-    assert interview.language_from_environment({"LANG": "en_IE.UTF-8"}) == languages.OTHER_ENGLISH
-    assert interview.language_from_environment({"LANG": "de_DE.UTF-8"}) == languages.DEFAULT
+    assert questions.language_from_environment({"LANG": "en_IE.UTF-8"}) == languages.OTHER_ENGLISH
+    assert questions.language_from_environment({"LANG": "de_DE.UTF-8"}) == languages.DEFAULT

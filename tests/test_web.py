@@ -22,7 +22,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from advocacy.errors import Busy, InvalidPatientError, JobFailed, PortInUse
-from advocacy.interview.terminal import QUESTIONS, words_of
+from advocacy.interview.questions import QUESTIONS, words_of
 from advocacy.model import validate_patient
 from advocacy.web import form
 from advocacy.web.app import create_app
@@ -114,7 +114,7 @@ def test_the_form_asks_every_interview_question(client: TestClient) -> None:
 
 
 def test_fields_whose_values_the_model_lists_become_radios() -> None:
-    from advocacy.interview.terminal import Question
+    from advocacy.interview.questions import Question
 
     assert form.literal_choices(("document", "paper")) == ("a4", "letter")
     assert form.literal_choices(("patient", "name")) == ()

@@ -36,7 +36,7 @@ from advocacy.errors import (
     RosterRefused,
 )
 from advocacy.group import batch
-from advocacy.interview.terminal import language_from_environment, to_yaml, words_of
+from advocacy.interview.questions import language_from_environment, to_yaml, words_of
 from advocacy.model import PatientFile, parse_text
 from advocacy.options import LANGUAGES, PAPERS, RenderOptions
 from advocacy.web import form, jobs, rosters

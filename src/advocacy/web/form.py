@@ -23,8 +23,14 @@ from advocacy import doseplan, fontcheck, i18n, languages, notation
 from advocacy.dates import DateNotUnderstood, parse_date
 from advocacy.dates import example as date_example
 from advocacy.errors import InvalidPatientError, Problem
-from advocacy.interview import terminal as interview
-from advocacy.interview.terminal import PARTS, Question, get_path, matches, set_path
+from advocacy.interview.questions import (
+    PARTS,
+    Question,
+    get_path,
+    matches,
+    question_words,
+    set_path,
+)
 from advocacy.model import PatientFile, validate_patient
 from advocacy.options import LANGUAGES, PAPER_LABELS, PAPERS
 
@@ -289,7 +295,7 @@ def words(values: Mapping[str, str], default_lang: str) -> dict[str, str]:
     if not doseplan.MIN_DOSE_MCG <= first <= doseplan.MAX_FIRST_DOSE_MCG:
         relies = values.get("mobility.relies_on_leg_tone_to_stand") == YES
         first = doseplan.default_first(relies)
-    return {"date_example": date_example(lang), **interview.question_words(lang, first)}
+    return {"date_example": date_example(lang), **question_words(lang, first)}
 
 
 # --------------------------------------------------------------------------- checking
