@@ -10,6 +10,9 @@
 - a render goes through pipeline.py: nothing else builds a template context or
   renders the document template;
 - nothing below the command line imports Click;
+- data flows one way: the core (the modules at the top of the package) never
+  imports a wing (group/, interview/, web/), and the group features and the
+  interview do not import each other or the web form;
 - every error class lives in errors.py, under UsageError (exit 2) or Failure (exit 1).
 """
 
@@ -92,6 +95,39 @@ def test_a_render_goes_through_the_pipeline(path) -> None:  # type: ignore[no-un
             and node.value.id in {"context", "render"}
         ):
             pytest.fail(f"{name}:{node.lineno} calls {node.value.id}.{node.attr}; use pipeline")
+
+
+WINGS = {"group", "interview", "web"}
+# Who may import which wing, beyond the wing itself: the command line runs
+# every feature, and the web form offers the interview and the batch.
+WING_USERS = {"cli.py": WINGS, "web": {"group", "interview"}}
+
+
+def _advocacy_imports(tree: ast.Module) -> set[str]:
+    """The advocacy subpackages and modules a file imports (``group``, ``pipeline``)."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("advocacy"):
+            parts = node.module.split(".")
+            if len(parts) > 1:
+                found.add(parts[1])
+            else:
+                found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                parts = alias.name.split(".")
+                if parts[0] == "advocacy" and len(parts) > 1:
+                    found.add(parts[1])
+    return found
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=IDS)
+def test_data_flows_from_the_core_to_the_wings(path) -> None:  # type: ignore[no-untyped-def]
+    name = str(path.relative_to(PACKAGE))
+    home = name.split("/")[0] if "/" in name else name
+    allowed = WING_USERS.get(home, set()) | {home}
+    used = _advocacy_imports(_tree(path)) & WINGS
+    assert used <= allowed, f"{name} imports the wing(s) {sorted(used - allowed)}"
 
 
 def _all_modules() -> list[str]:
