@@ -22,9 +22,10 @@ demo: setup
 	done
 	@echo "Rendered: $$(ls out/*.pdf | tr '\n' ' ')"
 
-# One worker per core; a module stays on one worker, so its cached renders are made once.
+# One worker per core; an idle worker takes tests from a busy one (the
+# sixty-row batch test alone takes two minutes).
 test: setup test-system-deps
-	$(BIN)/python -m pytest -n auto --dist loadfile
+	$(BIN)/python -m pytest -n auto --dist worksteal
 	$(MAKE) lint
 
 lint: setup
