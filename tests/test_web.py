@@ -390,7 +390,13 @@ def test_api_refuses_a_logo_path_and_bad_json(client: TestClient) -> None:
     assert body.json()["problems"][0]["path"] == "organisation.logo"
     bad = client.post("/api/check", content=b"not json")
     assert bad.status_code == 400
-    assert bad.json() == {"error": "The request body is not JSON."}
+    assert bad.json() == {
+        "error": "The request body was refused: line 1, column 1: Expecting value. Fix the"
+        " syntax there."
+    }
+    deep = client.post("/api/check", content=b"[" * 100 + b"]" * 100)
+    assert deep.status_code == 400
+    assert "nested more than 32 deep" in deep.json()["error"]
 
 
 @pytest.mark.render

@@ -2,8 +2,8 @@
 
 The logo is the only file a document reads that the user named: it must be a
 local PNG or SVG of a sensible size, it is checked here before anything
-renders, and the renderer is allowed to read exactly that one path
-(``Renderer.allow_file``) and nothing beside it. An SVG that would pull in
+renders, and the renderer may read exactly that one path (``Job.files``),
+for that one render only, and nothing beside it. An SVG that would pull in
 other files or web addresses is refused, because the renderer would refuse
 them anyway, on every page, with a less helpful message.
 """

@@ -31,7 +31,6 @@ from advocacy import dates, doseplan, languages
 from advocacy.errors import InvalidPatientError, Problem
 from advocacy.languages import Lang
 from advocacy.loading import load_data_with_lines
-from advocacy.loading import parse_text as parse_text  # its old home; code elsewhere imports it
 from advocacy.options import PAPER_LABELS
 from advocacy.textcheck import (
     MAX_ITEMS,

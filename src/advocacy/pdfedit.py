@@ -356,7 +356,6 @@ class Combiner:
             self._flush()
 
     def _flush(self) -> None:
-
         if self._current is None:
             return
         part = self.work_dir / f"part-{len(self._parts):05d}.pdf"

@@ -97,6 +97,9 @@ def letter(
     """
     from advocacy import branding, context
 
+    if options is not None and overrides:
+        msg = f"letter() takes options or overrides ({', '.join(overrides)}), not both"
+        raise TypeError(msg)
     found = check_characters(patient, source, strict=strict)
     if options is None:
         options = context.options_for(patient, **overrides)

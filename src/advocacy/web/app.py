@@ -37,7 +37,8 @@ from advocacy.errors import (
 )
 from advocacy.group import batch
 from advocacy.interview.questions import language_from_environment, to_yaml, words_of
-from advocacy.model import PatientFile, parse_text
+from advocacy.loading import parse_text
+from advocacy.model import PatientFile
 from advocacy.options import LANGUAGES, PAPERS, RenderOptions
 from advocacy.web import form, jobs, rosters
 from advocacy.web.guard import Guard
@@ -639,8 +640,10 @@ async def _json(request: Request) -> Any:
     body = await request.body()
     try:
         return loading.parse_text(loading.decode(body, API_SOURCE), ".json", API_SOURCE)
-    except InvalidPatientError:
-        raise HTTPException(400, "The request body is not JSON.") from None
+    except InvalidPatientError as exc:
+        # Not JSON, or JSON the reader refuses (too deep, a NUL byte): say which.
+        detail = "; ".join(f"{p.message} {p.fix}".strip() for p in exc.problems)
+        raise HTTPException(400, f"The request body was refused: {detail}") from None
 
 
 # --------------------------------------------------------------------------- plumbing

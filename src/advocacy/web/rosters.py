@@ -19,7 +19,7 @@ from typing import Any
 from advocacy.errors import AdvocacyError, Problem, RosterRefused
 from advocacy.group import batch
 from advocacy.group.roster import open_roster
-from advocacy.model import parse_text
+from advocacy.loading import parse_text
 
 ROSTER_TYPES = (".csv", ".xlsx")
 GROUP_FILE_TYPES = (".yaml", ".yml", ".json", ".toml")

@@ -1,6 +1,6 @@
 """A few warm render processes, shared by every request, each job with a time limit.
 
-Why not ``batch._Pool`` (a ``ProcessPoolExecutor``): an executor cannot stop
+Why not ``advocacy.group.batch._Pool`` (a ``ProcessPoolExecutor``): an executor cannot stop
 one job that runs too long, and one worker that dies breaks the whole pool,
 failing every request in flight. Here each worker is its own process on its
 own pipe: a job past its time limit has its worker killed and replaced, a
@@ -11,7 +11,7 @@ of web fonts behind), and are replaced after ``recycle_after`` jobs because
 WeasyPrint's native memory creeps up a little with every document.
 
 The queue is bounded: when ``queue`` requests already wait for a worker, the
-next is refused at once (:class:`Busy`, a 503 with Retry-After) instead of
+next is refused at once (:class:`advocacy.errors.Busy`, a 503 with Retry-After) instead of
 piling up.
 """
 
