@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from advocacy import resources, starter
 from advocacy.loading import parse_text
 from advocacy.model import PatientFile, load_patient, validate_patient
+from advocacy.validation import find_model
 
 STARTER = resources.templates_dir() / starter.EXAMPLE
 # Fixed, so the example's appointment (2027) stays in the future.
@@ -66,22 +67,11 @@ def _parse(text: str) -> Any:
     return parse_text(text, ".yaml", str(STARTER))
 
 
-def _model_of(annotation: Any) -> type[BaseModel] | None:
-    """The section model inside an annotation (``Writer``, ``EmergencyContact | None``)."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for argument in typing.get_args(annotation):
-        found = _model_of(argument)
-        if found is not None:
-            return found
-    return None
-
-
 def _model_paths(model: type[BaseModel], prefix: str = "") -> Iterator[str]:
     for name, info in model.model_fields.items():
         path = f"{prefix}{name}"
         yield path
-        section = _model_of(info.annotation)
+        section = find_model(info.annotation)
         if section is not None:
             yield from _model_paths(section, f"{path}.")
 
@@ -144,7 +134,7 @@ def test_all_commented_examples_together_are_valid() -> None:
 
 def _choices(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, tuple[str, ...]]]:
     for name, info in model.model_fields.items():
-        section = _model_of(info.annotation)
+        section = find_model(info.annotation)
         if section is not None:
             yield from _choices(section, f"{prefix}{name}.")
             continue

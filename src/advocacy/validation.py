@@ -178,7 +178,7 @@ def early_problems(raw: Any, root: type[BaseModel]) -> tuple[list[Problem], Any]
             if info is None:
                 continue
             where = (*loc, key)
-            if item is None and not info.is_required() and _find_model(info.annotation):
+            if item is None and not info.is_required() and find_model(info.annotation):
                 # A section whose every line was deleted (`appointment:` alone): nothing said.
                 found.append(where)
                 continue
@@ -308,17 +308,19 @@ def _model_at(loc: tuple[int | str, ...], root: type[BaseModel]) -> type[BaseMod
         if isinstance(part, int):
             continue
         info = model.model_fields.get(part)
-        model = _find_model(info.annotation) if info else None
+        model = find_model(info.annotation) if info else None
     return model
 
 
-def _find_model(annotation: Any) -> type[BaseModel] | None:
+def find_model(annotation: Any) -> type[BaseModel] | None:
+    """The model inside an annotation (``Writer``, ``EmergencyContact | None``,
+    ``list[Goal]``), or None."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     origin = typing.get_origin(annotation)
     if origin in {typing.Union, types.UnionType, typing.Annotated, tuple, list}:
         for arg in typing.get_args(annotation):
-            found = _find_model(arg)
+            found = find_model(arg)
             if found:
                 return found
     return None

@@ -17,8 +17,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel
-
 from advocacy import doseplan, fontcheck, i18n, languages, notation
 from advocacy.dates import DateNotUnderstood, parse_date
 from advocacy.dates import example as date_example
@@ -33,6 +31,7 @@ from advocacy.interview.questions import (
 )
 from advocacy.model import PatientFile, validate_patient
 from advocacy.options import LANGUAGES, PAPER_LABELS, PAPERS
+from advocacy.validation import find_model
 
 Values = dict[str, str]
 
@@ -124,18 +123,8 @@ def literal_choices(path: tuple[str, ...]) -> tuple[str, ...]:
         if model is None or part not in getattr(model, "model_fields", {}):
             return ()
         annotation = model.model_fields[part].annotation
-        model = _model_in(annotation)
+        model = find_model(annotation)
     return _literal_values(annotation)
-
-
-def _model_in(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
 
 
 def _literal_values(annotation: Any) -> tuple[str, ...]:
