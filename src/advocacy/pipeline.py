@@ -55,13 +55,17 @@ class Job:
     # the patient file's own organisation (if any) without a logo.
     brand: Branding | None = None
     warnings: tuple[Problem, ...] = ()
-    fillable: bool = False  # a blank copy's spaces as PDF form fields
     today: dt.date | None = None  # the date printed when the file gives none
 
     @property
     def files(self) -> tuple[Path, ...]:
         """The user's own files the renderer may read for this job: the checked logo."""
         return (self.brand.logo,) if self.brand is not None and self.brand.logo else ()
+
+    @property
+    def fillable(self) -> bool:
+        """A blank copy's spaces are PDF form fields (its options render them)."""
+        return self.options.pdf_forms
 
     def with_options(self, **changes: Any) -> Job:
         return replace(self, options=replace(self.options, **changes))
@@ -128,7 +132,7 @@ def blank(
 ) -> Job:
     """A copy to fill in by hand; ``fillable`` makes its spaces PDF form fields."""
     options = replace(options or RenderOptions(), pdf_forms=fillable)
-    return Job(None, options, brand, fillable=fillable, today=today)
+    return Job(None, options, brand, today=today)
 
 
 # --------------------------------------------------------------------------- rendering
@@ -142,7 +146,11 @@ def render_html(job: Job, *, standalone: bool = False) -> str:
     logo_url = job.brand.logo_url if job.brand else None
     if job.patient is None:
         values = context.build_blank_context(
-            job.options, org=org, org_logo_url=logo_url, fillable=job.fillable, today=job.today
+            job.options,
+            org=org,
+            org_logo_url=logo_url,
+            fillable=job.options.pdf_forms,
+            today=job.today,
         )
     else:
         values = context.build_context(
