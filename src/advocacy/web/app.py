@@ -530,7 +530,9 @@ async def api_check(request: Request) -> Response:
         loaded = _api_patient(await _json(request), site)
     except InvalidPatientError as exc:
         return JSONResponse({"valid": False, "problems": _problems(exc.problems), "warnings": []})
-    return JSONResponse({"valid": True, "problems": [], "warnings": _problems(loaded[1])})
+    patient, warnings = loaded
+    warnings += pipeline.check_characters(patient, API_SOURCE, strict=False)
+    return JSONResponse({"valid": True, "problems": [], "warnings": _problems(warnings)})
 
 
 async def api_render(request: Request) -> Response:
@@ -590,6 +592,8 @@ async def api_openapi(request: Request) -> Response:
 
 
 def _api_patient(raw: Any, site: Site) -> tuple[PatientFile, list[Problem]]:
+    """The validated patient and the model's warnings (the characters are checked
+    where a job is built, or by /api/check itself)."""
     from advocacy.model import validate_patient
 
     if isinstance(raw, Mapping) and isinstance(raw.get("organisation"), Mapping):
@@ -614,8 +618,7 @@ def _api_patient(raw: Any, site: Site) -> tuple[PatientFile, list[Problem]]:
     if too_long:
         raise InvalidPatientError(API_SOURCE, too_long)
     loaded = validate_patient(raw, API_SOURCE)
-    warnings = loaded.warnings + pipeline.check_characters(loaded.data, API_SOURCE, strict=False)
-    return loaded.data, warnings
+    return loaded.data, loaded.warnings
 
 
 def _strings(value: Any, path: str = "") -> list[tuple[str, str]]:
